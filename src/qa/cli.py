@@ -1,0 +1,113 @@
+"""The `qa` command line: build the fact base, ask questions, publish updates.
+
+The library raises QAError subclasses; this module turns them into one clear message on
+stderr and a non-zero exit status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .build import build
+from .config import default_facts_db, default_knowledge
+from .engine import Engine
+from .errors import QAError
+from .records import Context
+
+__all__ = ["main"]
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    summary = build(args.knowledge, args.output)
+    print(summary)
+    return 0
+
+
+def _load(args: argparse.Namespace) -> Engine:
+    return Engine.load(args.facts, knowledge=args.knowledge)
+
+
+def _ask_jsonl(engine: Engine) -> int:
+    """The evaluation contract: JSON lines in, one JSON line out per question, in order."""
+    sessions: dict[str, Context] = {}
+    for n, line in enumerate(sys.stdin, 1):
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            item = json.loads(line)
+            qid, question = str(item["id"]), str(item.get("question", ""))
+        except (json.JSONDecodeError, KeyError, TypeError) as e:
+            print(f"line {n}: ignored, not a question object ({e})", file=sys.stderr)
+            continue
+        session = item.get("session")
+        context = sessions.get(str(session)) if session is not None else None
+        answer = engine.ask(question, context)
+        if session is not None:
+            sessions[str(session)] = answer.context
+        print(json.dumps(answer.to_json(qid), ensure_ascii=False), flush=False)
+    sys.stdout.flush()
+    return 0
+
+
+def _cmd_ask(args: argparse.Namespace) -> int:
+    engine = _load(args)
+    if args.jsonl:
+        return _ask_jsonl(engine)
+    if not args.question:
+        print("qa ask: give a question, or --jsonl to read JSON lines on stdin", file=sys.stderr)
+        return 2
+    answer = engine.ask(" ".join(args.question))
+    print(answer.text)
+    if answer.suggestions and answer.status != "answered":
+        print("\nPar exemple : " + " | ".join(s.question for s in answer.suggestions))
+    return 0
+
+
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from .publish import publish_main  # the state database is only needed here
+
+    return publish_main(args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="qa", description="Sourced answers on social housing in Hauts-de-France.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("build", help="verify knowledge/ and write the fact base")
+    p.add_argument("--knowledge", type=Path, default=default_knowledge(), help="default: ./knowledge or $QA_KNOWLEDGE")
+    p.add_argument("--output", type=Path, default=default_facts_db(), help="default: ./data/facts.db or $QA_FACTS_DB")
+    p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser("ask", help="ask a question (or --jsonl: the evaluation contract)")
+    p.add_argument("question", nargs="*")
+    p.add_argument("--jsonl", action="store_true", help="read {id, question, session?} lines on stdin")
+    p.add_argument("--facts", type=Path, default=None, help="fact base (default: ./data/facts.db or $QA_FACTS_DB)")
+    p.add_argument("--knowledge", type=Path, default=None, help="rebuild from here when it changed")
+    p.set_defaults(func=_cmd_ask)
+
+    p = sub.add_parser("publish", help="queue notices for new or changed facts to axis subscribers")
+    p.add_argument("--facts", type=Path, default=None, help="fact base (default: ./data/facts.db or $QA_FACTS_DB)")
+    p.add_argument("--knowledge", type=Path, default=None, help="rebuild from here when it changed")
+    p.add_argument("--state", type=Path, default=None, help="state database (default: $BOT_STATE_DB)")
+    p.set_defaults(func=_cmd_publish)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except QAError as e:
+        print(f"qa {args.command}: {e}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,376 @@
+"""The question-answering engine: read, match, decide, render.
+
+`Engine.ask(question, context)` is pure and synchronous: the fact base is read once by
+`Engine.load` and nothing touches the disk afterwards. The context returned with each
+answer carries the slots of the conversation, so "et dans l'Aisne ?" reuses the question
+before it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from . import texts
+from .build import build, knowledge_digest
+from .config import default_facts_db, default_knowledge
+from .errors import FactBaseError
+from .lexicon import Lexicon, Reading
+from .matcher import FactIndex, Scored
+from .records import Answer, Axis, Context, Document, Fact, Source, Suggestion
+from .render import render_facts, scope_of, source_of
+
+__all__ = ["Engine"]
+
+# Decision thresholds, tuned on the dev set and tests/qa/cases.jsonl together.
+ANSWER_MIN = 0.62  # score of the best fact to answer it
+COVER_MIN = 0.6  # share of the question the answered fact must explain
+MARGIN = 0.08  # lead over the runner-up to answer rather than ask
+CLARIFY_MIN = 0.42  # candidates worth offering in a clarification
+CLARIFY_BAND = 0.15  # how close to the best a candidate must be to be offered
+FOLLOWUP_WEIGHT = 0.5  # weight of the previous question's concepts in a follow-up
+AISNE_PENALTY = 0.1  # with no place given, the region's figure comes first
+
+
+@dataclass(frozen=True)
+class _Query:
+    """The effective question after follow-up merging: concept weights and slots."""
+
+    reading: Reading
+    concepts: dict[str, float]
+    years: tuple[int, ...]
+    geo: str | None
+    role: str | None
+    axis: int | None
+    new_concepts: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Decision:
+    status: str
+    facts: tuple[Fact, ...] = ()
+    confidence: float = 0.0
+    reason: str = ""
+    near: tuple[Fact, ...] = ()  # excluded or rejected facts that explain an unknown
+
+
+class Engine:
+    def __init__(self, documents: dict[str, Document], facts: list[Fact], lexicon: Lexicon,
+                 axis_of: dict[str, int]) -> None:
+        self._documents = documents
+        self._facts = {f.id: f for f in facts}
+        self._axis_of = axis_of
+        self._fact_of_axis = {n: self._facts[fid] for fid, n in axis_of.items()}
+        self.lexicon = lexicon
+        lexicon.learn(t for f in facts for t in (*f.phrasings, *f.keywords, f.attribute, f.value))
+        self.index = FactIndex(facts, lexicon, axis_of)
+        years = sorted({f.year for f in facts if f.year})
+        self._known_years = ", ".join(str(y) for y in years)
+
+    # ----------------------------------------------------------------- loading
+    @classmethod
+    def load(cls, path: str | Path | None = None, *, knowledge: str | Path | None = None) -> Engine:
+        """Load the fact base, building it first when it is missing or older than `knowledge`."""
+        db_path = Path(path) if path is not None else default_facts_db()
+        root = Path(knowledge) if knowledge is not None else default_knowledge()
+        if root.is_dir() and (not db_path.exists() or _digest(db_path) != knowledge_digest(root)):
+            build(root, db_path)
+        if not db_path.exists():
+            raise FactBaseError(f"{db_path}: fact base not found; run `qa build` first")
+        return cls.from_database(db_path)
+
+    @classmethod
+    def from_database(cls, db_path: Path) -> Engine:
+        try:
+            with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
+                db.row_factory = sqlite3.Row
+                meta = {r["key"]: json.loads(r["value"]) for r in db.execute("select * from meta")}
+                documents = {r["id"]: _document(r) for r in db.execute("select * from documents")}
+                facts = [_fact(r) for r in db.execute("select * from facts order by rowid")]
+                axis_of = {r["fact_id"]: r["n"] for r in db.execute("select * from axes")}
+        except (sqlite3.Error, KeyError, ValueError) as e:
+            raise FactBaseError(f"{db_path}: cannot read the fact base ({e}); rebuild it with `qa build`") from e
+        return cls(documents, facts, Lexicon(meta["lexicon"], meta["places"]), axis_of)
+
+    # ------------------------------------------------------------ public lists
+    def axes(self) -> tuple[Axis, ...]:
+        return tuple(
+            Axis(n=n, title=f.value, text=f.quote, fact_id=f.id) for n, f in sorted(self._fact_of_axis.items())
+        )
+
+    def documents(self) -> tuple[Document, ...]:
+        return tuple(self._documents[k] for k in sorted(self._documents))
+
+    def contacts(self) -> tuple[Fact, ...]:
+        return tuple(f for f in self._facts.values() if f.kind == "contact")
+
+    def fact(self, fact_id: str) -> Fact:
+        return self._facts[fact_id]
+
+    def source_of(self, fact: Fact) -> Source:
+        return source_of(fact, self._documents[fact.document_id])
+
+    # --------------------------------------------------------------- answering
+    def answer_fact(self, fact_id: str, context: Context | None = None) -> Answer:
+        """Answer one fact directly (a clarification button); KeyError if it does not exist."""
+        fact = self._facts[fact_id]
+        reading = self.lexicon.read(fact.phrasings[0] if fact.phrasings else fact.attribute)
+        query = _Query(reading, {c: 1.0 for c in reading.concepts}, (), fact.geo, None, None, frozenset())
+        return self._answered(query, _Decision("answered", (fact,), 1.0))
+
+    def ask(self, question: str, context: Context | None = None) -> Answer:
+        question = question.strip()
+        if not any(ch.isalnum() for ch in question):
+            return self._plain(texts.EMPTY.format(example=texts.EXAMPLES[0]), context)
+        reading = self.lexicon.read(question)
+        if reading.smalltalk and not reading.concepts:
+            message = {"thanks": texts.THANKS, "bye": texts.BYE}.get(reading.smalltalk, texts.GREETING)
+            return self._plain(f"{message}\n{texts.CAN_ANSWER}", context)
+        if context and context.candidates and self._picks_candidate(reading, context):
+            choice = reading.ordinal or int(reading.concepts[0])
+            return self.answer_fact(context.candidates[choice - 1], context)
+
+        standalone = self._query(reading, None)
+        decision = self._decide(standalone)
+        query = standalone
+        if context and (context.concepts or context.fact_ids):
+            merged = self._query(reading, context)
+            if reading.followup or decision.status != "answered":
+                merged_decision = self._decide(merged)
+                if merged_decision.status == "answered" or (reading.followup and decision.status != "answered"):
+                    decision, query = merged_decision, merged
+        if reading.english and decision.status != "answered":
+            return self._plain(texts.ENGLISH.format(example=texts.EXAMPLES[0]), context, status="unknown")
+        if decision.status == "answered":
+            answer = self._answered(query, decision)
+            if reading.english:
+                answer = replace(answer, text=f"{texts.ENGLISH_PREFIX}\n{answer.text}",
+                                 html=f"{texts.ENGLISH_PREFIX}\n{answer.html}")
+            return answer
+        if decision.status == "clarify":
+            return self._clarify(query, decision)
+        return self._unknown(query, decision)
+
+    @staticmethod
+    def _picks_candidate(reading: Reading, context: Context) -> bool:
+        n = len(context.candidates)
+        if reading.ordinal is not None and not reading.concepts:
+            return 1 <= reading.ordinal <= n
+        return len(reading.concepts) == 1 and reading.concepts[0].isdigit() and 1 <= int(reading.concepts[0]) <= n
+
+    def _query(self, reading: Reading, context: Context | None) -> _Query:
+        concepts = {c: 1.0 for c in reading.concepts}
+        axis = reading.axis
+        if context is None:
+            return _Query(reading, concepts, reading.years, reading.geo, reading.role, axis, frozenset(concepts))
+        for c in context.concepts:
+            concepts.setdefault(c, FOLLOWUP_WEIGHT)
+        if axis is None and reading.ordinal is not None and context.axis is not None:
+            axis = reading.ordinal  # "et le deuxième ?" after an axis
+        return _Query(
+            reading=reading,
+            concepts=concepts,
+            years=reading.years or ((context.year,) if context.year else ()),
+            geo=reading.geo or context.geo,
+            role=reading.role or context.role,
+            axis=axis,
+            new_concepts=frozenset(reading.concepts),
+        )
+
+    # ---------------------------------------------------------------- deciding
+    def _decide(self, query: _Query) -> _Decision:
+        if query.axis is not None:
+            fact = self._fact_of_axis.get(query.axis)
+            return _Decision("answered", (fact,), 1.0) if fact else _Decision("unknown", reason="axis")
+        reading = query.reading
+        names = [n for n in reading.ambiguous_names if not (set(reading.entities) & set(self._people(n)))]
+        if names:
+            people = tuple(f for f in self._facts.values() if f.kind == "person"
+                           and any(f"@{e}" in self.lexicon.symbols(f.value) for e in self._people(names[0])))
+            if len(people) > 1:
+                return _Decision("clarify", people, 0.5, reason=f"name:{names[0]}")
+        if not query.concepts:
+            return _Decision("unknown", reason="empty")
+        ids = self.index.candidates(query.concepts)
+        allowed, excluded = [], []
+        for fid in ids:
+            why = self.index.excluded(self._facts[fid], years=query.years, geo=query.geo,
+                                      role=query.role, entities=reading.entities)
+            (excluded if why else allowed).append((fid, why))
+        scored = self.index.score(reading, query.concepts, [fid for fid, _ in allowed])
+        if query.new_concepts and query.new_concepts != set(query.concepts):
+            # A follow-up that names something new must be about that new thing.
+            scored = [s for s in scored if query.new_concepts & self.index.entries[s.fact.id].vocab]
+        if query.geo is None:
+            scored = sorted((self._prefer_region(s) for s in scored), key=lambda s: (-s.score, s.fact.id))
+        best = scored[0] if scored else None
+        runner = scored[1] if len(scored) > 1 else None
+        if best and best.score >= ANSWER_MIN and best.question_cover >= COVER_MIN:
+            if runner is None or best.score - runner.score >= MARGIN:
+                return _Decision("answered", (best.fact,), min(best.score, 1.0))
+        close = [s for s in scored if s.score >= CLARIFY_MIN and best and best.score - s.score <= CLARIFY_BAND]
+        if close and best and best.question_cover >= COVER_MIN / 2:
+            return _Decision("clarify", tuple(s.fact for s in close[:4]), min(best.score, 1.0))
+        return self._why_unknown(query, excluded, best)
+
+    def _prefer_region(self, s: Scored) -> Scored:
+        if s.fact.geo == "aisne" and any(self._facts[r].geo == "hauts-de-france" for r in s.fact.related):
+            return replace(s, score=s.score - AISNE_PENALTY)
+        return s
+
+    def _people(self, name: str) -> tuple[str, ...]:
+        return self.lexicon.ambiguous_names.get(name, ())
+
+    def _why_unknown(self, query: _Query, excluded: list[tuple[str, str | None]], best: Scored | None) -> _Decision:
+        """Find the slot that ruled out the facts that would otherwise answer."""
+        if excluded:
+            rescored = self.index.score(query.reading, query.concepts, [fid for fid, _ in excluded])
+            why = dict(excluded)
+            for s in rescored:
+                if s.score >= CLARIFY_MIN and s.question_cover >= COVER_MIN:
+                    near = tuple(r.fact for r in rescored if why[r.fact.id] == why[s.fact.id])[:3]
+                    return _Decision("unknown", reason=str(why[s.fact.id]), near=near)
+        return _Decision("unknown", reason="topic", near=(best.fact,) if best else ())
+
+    # --------------------------------------------------------------- replying
+    def _context(self, query: _Query, facts: tuple[Fact, ...], candidates: tuple[str, ...] = ()) -> Context:
+        main = facts[0] if facts else None
+        strong = tuple(c for c, w in query.concepts.items() if w >= 1.0) or tuple(query.concepts)
+        return Context(
+            concepts=strong,
+            geo=query.geo or (main.geo if main and main.kind == "figure" else None),
+            year=query.years[0] if query.years else None,
+            kind=main.kind if main else None,
+            axis=self._axis_of.get(main.id) if main else None,
+            entity=next((e for e in query.reading.entities), None),
+            role=query.role,
+            fact_ids=tuple(f.id for f in facts),
+            candidates=candidates,
+        )
+
+    def _answered(self, query: _Query, decision: _Decision) -> Answer:
+        fact = decision.facts[0]
+        extra: list[tuple[str, Fact]] = []
+        suggestions: list[Suggestion] = []
+        if fact.kind == "axis" and len(fact.axes) > 1:
+            extra = [(f"Axe {n}", self._fact_of_axis[n]) for n in sorted(fact.axes)]
+        for rid in fact.related:
+            other = self._facts[rid]
+            if fact.geo == "hauts-de-france" and other.geo == "aisne":
+                if query.geo is None:
+                    extra.append((texts.IN_AISNE, other))
+                suggestions.append(Suggestion(texts.ASK_AISNE, "et dans l'Aisne ?", rid))
+            elif fact.geo == "aisne" and other.geo == "hauts-de-france":
+                suggestions.append(Suggestion(texts.ASK_REGION, "et dans toute la région ?", rid))
+            else:
+                suggestions.append(Suggestion(other.attribute[:1].upper() + other.attribute[1:],
+                                              other.phrasings[0] if other.phrasings else other.attribute, rid))
+        tail = texts.ONLY_AISNE if fact.geo == "aisne" and query.geo is None else ""
+        rendered = render_facts([fact], self._documents, extra=extra, tail=tail)
+        cited = [fact, *(f for _, f in extra)]
+        sources = tuple(dict.fromkeys(self.source_of(f) for f in cited))
+        return Answer(
+            status="answered", text=rendered.text, html=rendered.html, sources=sources,
+            confidence=decision.confidence, facts=tuple(f.id for f in cited), suggestions=tuple(suggestions),
+            context=self._context(query, (fact,)),
+        )
+
+    def _label(self, fact: Fact) -> str:
+        scope = scope_of(fact)
+        label = fact.attribute if fact.kind != "person" else f"{fact.value}, {fact.attribute}"
+        return f"{label[:1].upper()}{label[1:]}" + (f" ({scope})" if scope else "")
+
+    def _clarify(self, query: _Query, decision: _Decision) -> Answer:
+        facts = decision.facts
+        if decision.reason.startswith("name:"):
+            lead = texts.CLARIFY_NAME.format(name=decision.reason[5:].capitalize())
+        else:
+            lead = texts.CLARIFY if len(facts) > 1 else texts.CLARIFY_ONE
+        labels = [self._label(f) for f in facts]
+        lines = [lead, *(f"{i}. {label}" for i, label in enumerate(labels, 1)), texts.CLARIFY_HINT]
+        text = "\n".join(lines)
+        return Answer(
+            status="clarify", text=text, html=_escape(text), confidence=decision.confidence,
+            facts=tuple(f.id for f in facts),
+            suggestions=tuple(Suggestion(label, f.phrasings[0] if f.phrasings else label, f.id)
+                              for label, f in zip(labels, facts, strict=True)),
+            context=self._context(query, (), candidates=tuple(f.id for f in facts)),
+        )
+
+    def _unknown(self, query: _Query, decision: _Decision) -> Answer:
+        reading = query.reading
+        lines = [texts.UNKNOWN]
+        suggestions: list[Suggestion] = []
+        if decision.reason == "year":
+            years = ", ".join(str(y) for y in query.years)
+            dated = any(f.year for f in decision.near)
+            lines = [texts.UNKNOWN_YEAR.format(years=years, known=self._known_years) if dated
+                     else texts.UNKNOWN_YEAR_UNDATED.format(years=years)]
+            suggestions = [Suggestion(self._label(f), f.phrasings[0], f.id) for f in decision.near if f.year]
+        elif decision.reason == "geo" and query.geo:
+            place = reading.geo_name or self.lexicon.place_names.get(query.geo, query.geo)
+            others = {f.geo for f in decision.near if f.geo}
+            if query.geo.startswith("other:") or not others:
+                lines = [texts.UNKNOWN_PLACE.format(place=place)]
+            else:
+                other = " et ".join(self.lexicon.place_names.get(g, g) for g in sorted(others))
+                lines = [texts.UNKNOWN_PLACE_ONLY.format(place=place, other=other)]
+                suggestions = [Suggestion(self._label(f), f.phrasings[0], f.id) for f in decision.near]
+        elif decision.reason in ("role", "entity"):
+            entities = [e for e in reading.entities]
+            of = ""
+            if entities:
+                of = " pour " + self.lexicon.entity_names.get(entities[0][1:], entities[0][1:])
+            lines = [texts.UNKNOWN_ROLE.format(role=reading.role_word or "cette fonction", of=of)]
+            known = [f for f in self._facts.values() if f.kind == "person" and f"@{f.subject}" in entities]
+            if known:
+                lines.append(texts.UNKNOWN_ROLE_KNOWN.format(
+                    known="; ".join(f"{f.value}, {f.attribute}" for f in known)))
+                suggestions = [Suggestion(self._label(f), f.phrasings[0], f.id) for f in known]
+        elif reading.unknown:
+            lines = [texts.UNKNOWN_WORDS.format(words=" ".join(reading.unknown[:3]))]
+        lines.append(texts.CAN_ANSWER)
+        if not suggestions:
+            suggestions = [Suggestion(q, q) for q in texts.EXAMPLES]
+        text = "\n".join(lines)
+        return Answer(status="unknown", text=text, html=_escape(text), confidence=0.0,
+                      suggestions=tuple(suggestions), context=self._context(query, ()))
+
+    def _plain(self, text: str, context: Context | None, *, status: str = "unknown") -> Answer:
+        return Answer(status="unknown", text=text, html=_escape(text),
+                      suggestions=tuple(Suggestion(q, q) for q in texts.EXAMPLES),
+                      context=context or Context())
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text)
+
+
+def _digest(db_path: Path) -> str | None:
+    try:
+        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
+            row = db.execute("select value from meta where key = 'knowledge_digest'").fetchone()
+    except sqlite3.Error:
+        return None
+    return json.loads(row[0]) if row else None
+
+
+def _document(row: sqlite3.Row) -> Document:
+    return Document(id=row["id"], title=row["title"], title_given_by_us=bool(row["title_given_by_us"]),
+                    publisher=row["publisher"] or "", date=row["date"], origin=row["origin"] or "",
+                    text=row["text"])
+
+
+def _fact(row: sqlite3.Row) -> Fact:
+    return Fact(
+        id=row["id"], kind=row["kind"], subject=row["subject"], attribute=row["attribute"],
+        value=row["value"], document_id=row["document_id"], quote=row["quote"],
+        value_number=row["value_number"], unit=row["unit"], geo=row["geo"], year=row["year"],
+        axes=tuple(json.loads(row["axes"])), answer=row["answer"],
+        phrasings=tuple(json.loads(row["phrasings"])), keywords=tuple(json.loads(row["keywords"])),
+        role=row["role"], related=tuple(json.loads(row["related"])),
+    )

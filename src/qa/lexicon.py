@@ -1,0 +1,242 @@
+"""The lexicon compiled for fast reading, and `Lexicon.read(question) -> Reading`.
+
+Reading a question turns its normalised words into symbols:
+
+- a concept: "logement", "rehabilite" (synonyms share one concept);
+- an entity: "@unafo" (any alias, longest match first);
+- a place: the slot `geo` ("hauts-de-france", "aisne" or "other:<name>");
+- a question word: the slot `kinds` ("count", "who", ...);
+- a role: the slot `role` ("president", "directeur-general", "head" or "other:<word>");
+- a year: the slot `years` (exact digits only: 2019 is never read as 2021).
+
+Words the lexicon and the facts do not know are corrected with rapidfuzz when a close
+known word exists ("logemnt" -> "logement"); numbers are never corrected.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from .normalize import Normalizer, fold
+
+__all__ = ["Lexicon", "Reading"]
+
+_MAX_PHRASE = 8
+_YEAR = re.compile(r"^(19|20)\d\d$")
+# Words after which an ambiguous place name ("Nord", "Somme") is read as a place.
+_PLACE_TRIGGERS = ("dans", "en", "du", "departement", "au", "sur")
+_FOLLOWUP_STARTS = ("et", "puis", "aussi", "pareil", "meme", "idem", "sinon", "ok", "and")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the engine understood of one question."""
+
+    normalized: str
+    concepts: tuple[str, ...]  # content symbols: concepts and @entities, in question order
+    years: tuple[int, ...] = ()
+    geo: str | None = None
+    geo_name: str | None = None
+    axis: int | None = None
+    ordinal: int | None = None
+    kinds: frozenset[str] = frozenset()
+    role: str | None = None
+    role_word: str | None = None
+    unknown: tuple[str, ...] = ()  # content words that no fact nor lexicon entry knows
+    ambiguous_names: tuple[str, ...] = ()  # e.g. "bertrand": two people
+    followup: bool = False
+    smalltalk: str | None = None
+    english: bool = False
+
+    @property
+    def entities(self) -> tuple[str, ...]:
+        return tuple(c for c in self.concepts if c.startswith("@"))
+
+
+class Lexicon:
+    """Compiled from the lexicon and places of the fact base (see knowledge/lexicon.toml)."""
+
+    def __init__(self, lexicon: dict[str, Any], places: dict[str, Any]) -> None:
+        self.normalize = Normalizer(lexicon.get("shorthand", {}))
+        self._phrases: dict[tuple[str, ...], str] = {}
+        self.entity_names: dict[str, str] = {}
+        self.place_names: dict[str, str] = {}
+        self._ambiguous_places: set[str] = set()
+        for key, entity in lexicon.get("entities", {}).items():
+            self.entity_names[key] = entity.get("name", key)
+            for alias in [entity.get("name", key), *entity.get("aliases", [])]:
+                self._add(alias, f"@{key}")
+        for concept, words in lexicon.get("synonyms", {}).items():
+            symbol = self._norm(concept.replace("_", " ")).replace(" ", "_")
+            for word in [concept.replace("_", " "), *words]:
+                self._add(word, symbol)
+        for role, words in lexicon.get("roles", {}).items():
+            for word in words:
+                self._add(word, f"role:{role}" if role != "other" else f"role:other:{self._norm(word)}")
+        for kind, words in lexicon.get("question_words", {}).items():
+            for word in words:
+                self._add(word, f"kind:{kind}")
+        self._add_places(places)
+        self.ambiguous_names = {self._norm(k): tuple(v) for k, v in lexicon.get("ambiguous_names", {}).items()}
+        self.stopwords = {self._norm(w) for w in lexicon.get("stopwords", {}).get("words", "").split()}
+        self.smalltalk = {
+            kind: {self._norm(w) for w in words} for kind, words in lexicon.get("smalltalk", {}).items()
+        }
+        self.english = {fold(w) for w in lexicon.get("english", {}).get("words", [])}
+        self._vocabulary: set[str] = {w for phrase in self._phrases for w in phrase} | self.stopwords
+        self._vocabulary_list: list[str] = []
+        self._triggers = {self._norm(w) for w in _PLACE_TRIGGERS} | {"le", "la"}
+
+    def _norm(self, text: str) -> str:
+        return self.normalize(text)
+
+    def _add(self, text: str, symbol: str, *, ambiguous: bool = False) -> None:
+        words = tuple(self._norm(text).split())
+        if words and len(words) <= _MAX_PHRASE:
+            # The first entry wins: an entity alias is never overwritten by a synonym.
+            self._phrases.setdefault(words, symbol)
+            if ambiguous:
+                self._ambiguous_places.add(" ".join(words))
+
+    def _add_places(self, places: dict[str, Any]) -> None:
+        for key, place in places.get("known", {}).items():
+            self.place_names[key] = place.get("name", key)
+            for alias in place.get("aliases", []):
+                self._add(alias, f"geo:{key}")
+        ambiguous = {self._norm(n) for n in places.get("ambiguous", {}).get("names", [])}
+        names = [
+            *places.get("regions", {}).get("names", []),
+            *places.get("departements", {}).values(),
+            *places.get("cities", {}).get("names", []),
+            *places.get("countries", {}).get("names", []),
+        ]
+        for name in names:
+            norm = self._norm(name)
+            key = f"other:{norm.replace(' ', '-')}"
+            self.place_names.setdefault(key, name)
+            self._add(name, f"geo:{key}", ambiguous=norm in ambiguous)
+        for code, name in places.get("departements", {}).items():
+            norm = self._norm(name)
+            key = "aisne" if norm == "aisne" else f"other:{norm.replace(' ', '-')}"
+            # "59" alone is a number; "dans le 59" or "02" (leading zero) is a place.
+            self._add(code, f"geo:{key}", ambiguous=not code.startswith("0"))
+
+    def learn(self, texts: Iterable[str]) -> None:
+        """Add the words of the facts' phrasings to the vocabulary used for corrections."""
+        for text in texts:
+            self._vocabulary.update(self._norm(text).split())
+        self._vocabulary_list = sorted(w for w in self._vocabulary if len(w) >= 4 and w.isalpha())
+
+    def symbols(self, text: str) -> list[str]:
+        """The content symbols of a curated text (phrasing, keyword): no slots, no stopwords."""
+        return [s for s in self._symbolize(self._norm(text).split())[0] if ":" not in s]
+
+    def places_in(self, text: str) -> set[str]:
+        """The places a curated text names, as geo slot values ("other:lille")."""
+        return {s[4:] for s in self._symbolize(self._norm(text).split())[0] if s.startswith("geo:")}
+
+    def correct(self, word: str) -> str:
+        """The known word closest to `word`, or `word` itself when none is close enough."""
+        if word in self._vocabulary or len(word) < 5 or not word.isalpha():
+            return word
+        # One typo in a short word is a bigger change: demand more similarity.
+        cutoff = 86 if len(word) <= 6 else 82
+        match = process.extractOne(word, self._vocabulary_list, scorer=fuzz.ratio, score_cutoff=cutoff)
+        return match[0] if match else word
+
+    def _symbolize(self, words: list[str]) -> tuple[list[str], list[str]]:
+        """Greedy longest-phrase matching; returns (symbols, unmatched content words)."""
+        out: list[str] = []
+        unknown: list[str] = []
+        i = 0
+        while i < len(words):
+            for size in range(min(_MAX_PHRASE, len(words) - i), 0, -1):
+                phrase = words[i : i + size]
+                symbol = self._phrases.get(tuple(phrase))
+                if symbol is None:
+                    continue
+                if " ".join(phrase) in self._ambiguous_places and symbol.startswith("geo:"):
+                    before = words[i - 2 : i]
+                    if not any(w in self._triggers for w in before):
+                        continue
+                out.append(symbol)
+                i += size
+                break
+            else:
+                word = words[i]
+                if word.isdigit() or word.startswith("#") or re.fullmatch(r"\d+\.\d+", word):
+                    out.append(word)
+                elif word not in self.stopwords:
+                    out.append(word)
+                    if word not in self._vocabulary:
+                        unknown.append(word)
+                i += 1
+        return out, unknown
+
+    def read(self, question: str) -> Reading:
+        raw_words = question.split()
+        english_hits = sum(1 for w in raw_words if fold(w).strip("?!.,") in self.english)
+        words = [self.correct(w) for w in self._norm(question).split()]
+        normalized = " ".join(words)
+        symbols, unknown = self._symbolize(words)
+        concepts: list[str] = []
+        years: list[int] = []
+        kinds: set[str] = set()
+        geo = role = role_word = None
+        axis = ordinal = None
+        for symbol in symbols:
+            if symbol.startswith("geo:"):
+                geo = symbol[4:] if geo is None or geo == "hauts-de-france" else geo
+            elif symbol.startswith("kind:"):
+                kinds.add(symbol[5:])
+            elif symbol.startswith("role:"):
+                role = symbol[5:]
+                role_word = symbol.split(":")[-1]
+                concepts.append(symbol)
+            elif _YEAR.match(symbol):
+                years.append(int(symbol))
+            elif symbol.startswith("#"):
+                ordinal = int(symbol[1:])
+            else:
+                concepts.append(symbol)
+        if words and words[0] in ("ou", "where"):
+            kinds.add("where")
+        if "axe" in concepts:
+            numbers = [int(s) for s in concepts if s.isdigit() and 1 <= int(s) <= 9]
+            if ordinal is not None:
+                axis = ordinal
+            elif numbers:
+                axis = numbers[0]
+            elif "dernier" in words:
+                axis = 4
+        if axis is not None:
+            concepts = [c for c in concepts if c != str(axis)]
+        smalltalk = None
+        content = [w for w in words if w not in self.smalltalk.get("greeting", set())]
+        for kind, phrases in self.smalltalk.items():
+            if normalized in phrases or (kind == "greeting" and not concepts and not kinds and words and words[0] in phrases):
+                smalltalk = kind
+        if smalltalk is None and words and not content:
+            smalltalk = "greeting"
+        return Reading(
+            normalized=normalized,
+            concepts=tuple(dict.fromkeys(concepts)),
+            years=tuple(years),
+            geo=geo,
+            geo_name=self.place_names.get(geo) if geo else None,
+            axis=axis,
+            ordinal=ordinal,
+            kinds=frozenset(kinds),
+            role=role,
+            role_word=role_word,
+            unknown=tuple(unknown),
+            ambiguous_names=tuple(c for c in concepts if c in self.ambiguous_names),
+            followup=bool(words) and words[0] in _FOLLOWUP_STARTS,
+            smalltalk=smalltalk,
+            english=english_hits >= 3 and english_hits >= len(raw_words) // 2,
+        )

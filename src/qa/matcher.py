@@ -1,0 +1,179 @@
+"""Score facts against a reading of a question.
+
+Each fact has two sets of symbols, computed once at load:
+
+- `key`: the concepts its `keywords` name; a question that names them all points at it;
+- `vocab`: every symbol of its phrasings, keywords, attribute, value and subject.
+
+A question's score for a fact combines how much of the fact's key the question names
+(`key_cover`), how much of the question the fact's vocabulary explains (`question_cover`,
+so "loyer moyen" does not reach a fact about housing), rapidfuzz similarity with the
+closest phrasing, and agreement on the kind of question. Slots the question sets and the
+fact contradicts (year, place, role, entity) exclude the fact outright: see `excluded`.
+
+An inverted index from symbol to facts keeps the candidates few on large bases.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from .lexicon import Lexicon, Reading
+from .records import Fact
+
+__all__ = ["FactIndex", "Scored"]
+
+# Which kinds of facts answer which kinds of questions.
+_KIND_FITS: dict[str, frozenset[str]] = {
+    "count": frozenset({"figure", "axis", "membership"}),
+    "who": frozenset({"person", "contact", "membership", "organisation", "definition"}),
+    "where": frozenset({"event", "definition", "organisation"}),
+    "when": frozenset({"event"}),
+    "what": frozenset({"definition", "organisation", "membership", "axis", "event", "person", "contact", "figure"}),
+}
+_MAX_CANDIDATES = 400  # facts scored in full; the rest are cut by the index's cheap pass
+_FUZZY_TOP = 12  # facts compared with rapidfuzz, after the cheap pass
+
+
+@dataclass(frozen=True)
+class Scored:
+    fact: Fact
+    score: float
+    key_cover: float
+    question_cover: float
+    similarity: float
+
+
+@dataclass(frozen=True)
+class _Entry:
+    fact: Fact
+    key: frozenset[str]
+    vocab: frozenset[str]
+    phrasings: tuple[str, ...]  # normalised
+    axis: int | None
+    places: frozenset[str]  # places named by its quote or phrasings
+
+
+class FactIndex:
+    def __init__(self, facts: Iterable[Fact], lexicon: Lexicon, axis_of: Mapping[str, int]) -> None:
+        self.lexicon = lexicon
+        self.entries: dict[str, _Entry] = {}
+        postings: dict[str, list[str]] = defaultdict(list)
+        for fact in facts:
+            key = frozenset(s for k in fact.keywords for s in lexicon.symbols(k))
+            texts = [*fact.phrasings, *fact.keywords, fact.attribute]
+            vocab = set(key) | {f"@{fact.subject}"}
+            for text in texts:
+                vocab.update(lexicon.symbols(text))
+            if fact.kind == "person":
+                vocab.update(lexicon.symbols(fact.value))
+                vocab.update({f"role:{fact.role}", "role:head"})
+            vocab.update(s for s in lexicon.symbols(fact.quote) if s.startswith("@"))
+            entry = _Entry(
+                fact=fact,
+                key=key,
+                vocab=frozenset(vocab),
+                phrasings=tuple(lexicon.normalize(p) for p in fact.phrasings),
+                axis=axis_of.get(fact.id),
+                places=frozenset(p for t in (fact.quote, *fact.phrasings) for p in lexicon.places_in(t)),
+            )
+            self.entries[fact.id] = entry
+            for symbol in entry.vocab:
+                postings[symbol].append(fact.id)
+        self.postings = {s: tuple(ids) for s, ids in postings.items()}
+        n = max(len(self.entries), 1)
+        self._idf = {s: math.log(1 + n / len(ids)) for s, ids in self.postings.items()}
+        self._unknown_weight = math.log(1 + n)
+
+    def weight(self, symbol: str, *, lexicon_only: bool = False) -> float:
+        if symbol.isdigit() or symbol.replace(".", "", 1).isdigit():
+            return self._unknown_weight * 0.5
+        return self._idf.get(symbol, self._unknown_weight)
+
+    def candidates(self, concepts: Mapping[str, float]) -> list[str]:
+        """Fact ids sharing at least one symbol with the question, most promising first."""
+        gain: dict[str, float] = defaultdict(float)
+        for symbol, w in concepts.items():
+            weight = self.weight(symbol) * w
+            for fid in self.postings.get(symbol, ()):
+                gain[fid] += weight
+        if len(gain) <= _MAX_CANDIDATES:
+            return list(gain)
+        return sorted(gain, key=gain.__getitem__, reverse=True)[:_MAX_CANDIDATES]
+
+    def score(
+        self,
+        reading: Reading,
+        concepts: Mapping[str, float],
+        fact_ids: Iterable[str],
+    ) -> list[Scored]:
+        """Score the given facts; `concepts` maps each question symbol to its weight (0..1)."""
+        total = sum(self.weight(s) * w for s, w in concepts.items()) or 1.0
+        rough: list[tuple[float, _Entry, float, float]] = []
+        for fid in fact_ids:
+            entry = self.entries[fid]
+            explained = sum(self.weight(s) * w for s, w in concepts.items() if s in entry.vocab)
+            question_cover = explained / total
+            key_weight = sum(self.weight(s) for s in entry.key) or 1.0
+            key_cover = sum(self.weight(s) * concepts[s] for s in entry.key if s in concepts) / key_weight
+            rough.append((0.5 * key_cover + 0.5 * question_cover, entry, key_cover, question_cover))
+        rough.sort(key=lambda r: r[0], reverse=True)
+        scored = []
+        for i, (base, entry, key_cover, question_cover) in enumerate(rough):
+            similarity = 0.0
+            if i < _FUZZY_TOP and entry.phrasings:
+                similarity = max(fuzz.token_sort_ratio(reading.normalized, p) for p in entry.phrasings) / 100
+            score = 0.4 * key_cover + 0.4 * question_cover + 0.2 * similarity
+            score += self._kind_bonus(reading, entry.fact)
+            scored.append(Scored(entry.fact, score, key_cover, question_cover, similarity))
+        scored.sort(key=lambda s: (-s.score, s.fact.id))
+        return scored
+
+    @staticmethod
+    def _kind_bonus(reading: Reading, fact: Fact) -> float:
+        if not reading.kinds:
+            return 0.0
+        if any(fact.kind in _KIND_FITS[k] for k in reading.kinds):
+            return 0.05
+        # "combien" answered with a person, "qui" with a figure: not what was asked.
+        return -0.25
+
+    def excluded(self, fact: Fact, *, years: tuple[int, ...], geo: str | None, role: str | None,
+                 entities: tuple[str, ...]) -> str | None:
+        """Why a fact cannot answer a question that sets these slots, or None if it can."""
+        entry = self.entries[fact.id]
+        if years and fact.year not in years:
+            return "year"
+        if geo is not None:
+            if geo.startswith("other:"):
+                if (fact.kind == "figure" or fact.geo) and geo not in entry.places:
+                    return "geo"
+            elif fact.geo is not None and fact.geo != geo:
+                return "geo"
+            elif fact.geo is None and fact.kind == "figure" and geo == "aisne":
+                return "geo"
+        if role is not None and fact.kind == "person":
+            if role.startswith("other:") or (role != "head" and fact.role != role):
+                return "role"
+            organisations = [e for e in entities if not self._is_person(e)]
+            if organisations and f"@{fact.subject}" not in organisations:
+                return "entity"
+        return None
+
+    def _is_person(self, symbol: str) -> bool:
+        return symbol[1:] in self._person_entities
+
+    @property
+    def _person_entities(self) -> frozenset[str]:
+        return self.__dict__.setdefault(
+            "_persons",
+            frozenset(
+                e[1:] for entry in self.entries.values() if entry.fact.kind == "person"
+                for e in self.lexicon.symbols(entry.fact.value) if e.startswith("@")
+            ),
+        )

@@ -1,0 +1,44 @@
+"""The engine's French sentences, gathered so they read (and get reviewed) together."""
+
+from __future__ import annotations
+
+CAN_ANSWER = (
+    "Je peux vous répondre sur les chiffres 2021 d’Action Logement (Hauts-de-France et Aisne), "
+    "les personnes citées et leurs fonctions, les filiales et les partenaires, les 4 axes de la "
+    "plateforme d’ambition, la convention régionale, les rencontres de l’UNAFO et le contact."
+)
+EXAMPLES = (
+    "combien de logements réhabilités en 2021 ?",
+    "qui est la présidente de Clésence ?",
+    "quels sont les axes de la plateforme d’ambition ?",
+)
+
+EMPTY = "Posez-moi une question sur le logement social en Hauts-de-France, par exemple : « {example} »"
+GREETING = "Bonjour ! Je réponds aux questions sur le logement social en Hauts-de-France, sources à l’appui."
+THANKS = "Avec plaisir ! N’hésitez pas si vous avez une autre question."
+BYE = "Au revoir, et à bientôt !"
+ENGLISH = "Je réponds en français uniquement : posez votre question en français, par exemple « {example} »."
+ENGLISH_PREFIX = "(Je réponds en français.)"
+
+UNKNOWN = "Je n’ai pas cette information dans mes documents."
+UNKNOWN_WORDS = "Je n’ai pas d’information sur « {words} » dans mes documents."
+UNKNOWN_YEAR = "Je n’ai pas ce chiffre pour {years} : mes documents donnent les chiffres de l’année {known}."
+UNKNOWN_YEAR_UNDATED = "Mes documents ne permettent pas de répondre pour {years}."
+UNKNOWN_PLACE = (
+    "Je n’ai pas de chiffres pour {place} : mes documents portent sur la région Hauts-de-France "
+    "et le département de l’Aisne."
+)
+UNKNOWN_PLACE_ONLY = "Je n’ai pas ce chiffre pour {place} ; je l’ai pour {other}."
+UNKNOWN_ROLE = "Je ne trouve pas de « {role} »{of} dans mes documents."
+UNKNOWN_ROLE_KNOWN = "Ce que je sais : {known}."
+
+CLARIFY = "Plusieurs réponses sont possibles. Vouliez-vous dire :"
+CLARIFY_ONE = "Je ne suis pas sûr d’avoir compris. Vouliez-vous dire :"
+CLARIFY_NAME = "Plusieurs personnes portent le nom « {name} ». Vouliez-vous dire :"
+CLARIFY_HINT = "Répondez par le numéro, ou précisez votre question."
+
+IN_AISNE = "Dans l’Aisne"
+IN_REGION = "En Hauts-de-France"
+ASK_AISNE = "Et dans l’Aisne ?"
+ASK_REGION = "Et dans toute la région ?"
+ONLY_AISNE = "Ce chiffre concerne le seul département de l’Aisne."
