@@ -210,6 +210,9 @@ class Engine:
         if best and best.score >= ANSWER_MIN and best.question_cover >= COVER_MIN:
             if runner is None or best.score - runner.score >= MARGIN:
                 return _Decision("answered", (best.fact,), min(best.score, 1.0))
+        ruled_out = self._why_unknown(query, excluded, None)
+        if ruled_out.near and (best is None or ruled_out.confidence > best.score + MARGIN):
+            return ruled_out  # what was asked exists, but for another year, place or role
         close = [s for s in scored if s.score >= CLARIFY_MIN and best and best.score - s.score <= CLARIFY_BAND]
         if close and best and best.question_cover >= COVER_MIN / 2:
             return _Decision("clarify", tuple(s.fact for s in close[:4]), min(best.score, 1.0))
@@ -231,7 +234,7 @@ class Engine:
             for s in rescored:
                 if s.score >= CLARIFY_MIN and s.question_cover >= COVER_MIN:
                     near = tuple(r.fact for r in rescored if why[r.fact.id] == why[s.fact.id])[:3]
-                    return _Decision("unknown", reason=str(why[s.fact.id]), near=near)
+                    return _Decision("unknown", confidence=s.score, reason=str(why[s.fact.id]), near=near)
         return _Decision("unknown", reason="topic", near=(best.fact,) if best else ())
 
     # --------------------------------------------------------------- replying
@@ -280,6 +283,8 @@ class Engine:
     def _label(self, fact: Fact) -> str:
         scope = scope_of(fact)
         label = fact.attribute if fact.kind != "person" else f"{fact.value}, {fact.attribute}"
+        if len(label.split()) <= 2:  # "lieu": of what?
+            label = f"{self.lexicon.entity_names.get(fact.subject, fact.subject)} : {label}"
         return f"{label[:1].upper()}{label[1:]}" + (f" ({scope})" if scope else "")
 
     def _clarify(self, query: _Query, decision: _Decision) -> Answer:
@@ -318,7 +323,13 @@ class Engine:
                 other = " et ".join(self.lexicon.place_names.get(g, g) for g in sorted(others))
                 lines = [texts.UNKNOWN_PLACE_ONLY.format(place=place, other=other)]
                 suggestions = [Suggestion(self._label(f), f.phrasings[0], f.id) for f in decision.near]
-        elif decision.reason in ("role", "entity"):
+        elif decision.reason == "subject" and decision.near:
+            vocab = self.index.entries[decision.near[0].id].vocab
+            foreign = [e for e in reading.entities if e not in vocab] or list(reading.entities)
+            name = self.lexicon.entity_names.get(foreign[0][1:], foreign[0][1:])
+            lines = [texts.UNKNOWN_SUBJECT.format(subject=name)]
+            suggestions = [Suggestion(self._label(f), f.phrasings[0], f.id) for f in decision.near]
+        elif decision.reason in ("role", "entity") or (query.role or "").startswith("other:"):
             entities = [e for e in reading.entities]
             of = ""
             if entities:

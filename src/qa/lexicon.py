@@ -20,7 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 from .normalize import Normalizer, fold
 
@@ -75,9 +76,12 @@ class Lexicon:
             symbol = self._norm(concept.replace("_", " ")).replace(" ", "_")
             for word in [concept.replace("_", " "), *words]:
                 self._add(word, symbol)
+        self.role_names: dict[str, str] = {}
         for role, words in lexicon.get("roles", {}).items():
             for word in words:
-                self._add(word, f"role:{role}" if role != "other" else f"role:other:{self._norm(word)}")
+                symbol = f"role:{role}" if role != "other" else f"role:other:{self._norm(word)}"
+                self.role_names.setdefault(symbol[5:], word)
+                self._add(word, symbol)
         for kind, words in lexicon.get("question_words", {}).items():
             for word in words:
                 self._add(word, f"kind:{kind}")
@@ -88,8 +92,9 @@ class Lexicon:
             kind: {self._norm(w) for w in words} for kind, words in lexicon.get("smalltalk", {}).items()
         }
         self.english = {fold(w) for w in lexicon.get("english", {}).get("words", [])}
-        self._vocabulary: set[str] = {w for phrase in self._phrases for w in phrase} | self.stopwords
-        self._vocabulary_list: list[str] = []
+        self.outside = {self._norm(w) for w in lexicon.get("outside", {}).get("words", [])}
+        self._vocabulary: set[str] = {w for phrase in self._phrases for w in phrase} | self.stopwords | self.outside
+        self._by_initial: dict[str, list[str]] = {}
         self._triggers = {self._norm(w) for w in _PLACE_TRIGGERS} | {"le", "la"}
 
     def _norm(self, text: str) -> str:
@@ -105,7 +110,7 @@ class Lexicon:
 
     def _add_places(self, places: dict[str, Any]) -> None:
         for key, place in places.get("known", {}).items():
-            self.place_names[key] = place.get("name", key)
+            self.place_names[key] = place.get("label", place.get("name", key))
             for alias in place.get("aliases", []):
                 self._add(alias, f"geo:{key}")
         ambiguous = {self._norm(n) for n in places.get("ambiguous", {}).get("names", [])}
@@ -118,7 +123,7 @@ class Lexicon:
         for name in names:
             norm = self._norm(name)
             key = f"other:{norm.replace(' ', '-')}"
-            self.place_names.setdefault(key, name)
+            self.place_names.setdefault(key, f"« {name} »")
             self._add(name, f"geo:{key}", ambiguous=norm in ambiguous)
         for code, name in places.get("departements", {}).items():
             norm = self._norm(name)
@@ -130,7 +135,10 @@ class Lexicon:
         """Add the words of the facts' phrasings to the vocabulary used for corrections."""
         for text in texts:
             self._vocabulary.update(self._norm(text).split())
-        self._vocabulary_list = sorted(w for w in self._vocabulary if len(w) >= 4 and w.isalpha())
+        self._by_initial: dict[str, list[str]] = {}
+        for w in sorted(self._vocabulary):
+            if len(w) >= 4 and w.isalpha():
+                self._by_initial.setdefault(w[0], []).append(w)
 
     def symbols(self, text: str) -> list[str]:
         """The content symbols of a curated text (phrasing, keyword): no slots, no stopwords."""
@@ -144,9 +152,15 @@ class Lexicon:
         """The known word closest to `word`, or `word` itself when none is close enough."""
         if word in self._vocabulary or len(word) < 5 or not word.isalpha():
             return word
-        # One typo in a short word is a bigger change: demand more similarity.
-        cutoff = 86 if len(word) <= 6 else 82
-        match = process.extractOne(word, self._vocabulary_list, scorer=fuzz.ratio, score_cutoff=cutoff)
+        # One edit for a word of up to 7 letters, two beyond; the first letter is kept, as
+        # typists rarely miss it and "affaire" must not become "affirme".
+        max_edits = 1 if len(word) <= 7 else 2
+        match = process.extractOne(
+            word,
+            self._by_initial.get(word[0], ()),
+            scorer=Levenshtein.distance,
+            score_cutoff=max_edits,
+        )
         return match[0] if match else word
 
     def _symbolize(self, words: list[str]) -> tuple[list[str], list[str]]:
@@ -173,7 +187,7 @@ class Lexicon:
                     out.append(word)
                 elif word not in self.stopwords:
                     out.append(word)
-                    if word not in self._vocabulary:
+                    if word not in self._vocabulary or word in self.outside:
                         unknown.append(word)
                 i += 1
         return out, unknown
@@ -196,7 +210,7 @@ class Lexicon:
                 kinds.add(symbol[5:])
             elif symbol.startswith("role:"):
                 role = symbol[5:]
-                role_word = symbol.split(":")[-1]
+                role_word = self.role_names.get(role, role)
                 concepts.append(symbol)
             elif _YEAR.match(symbol):
                 years.append(int(symbol))

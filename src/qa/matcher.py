@@ -36,6 +36,7 @@ _KIND_FITS: dict[str, frozenset[str]] = {
     "when": frozenset({"event"}),
     "what": frozenset({"definition", "organisation", "membership", "axis", "event", "person", "contact", "figure"}),
 }
+_KIND_ATTRIBUTES = {"where": ("lieu",), "when": ("date", "dates")}
 _MAX_CANDIDATES = 400  # facts scored in full; the rest are cut by the index's cheap pass
 _FUZZY_TOP = 12  # facts compared with rapidfuzz, after the cheap pass
 
@@ -52,7 +53,7 @@ class Scored:
 @dataclass(frozen=True)
 class _Entry:
     fact: Fact
-    key: frozenset[str]
+    keys: tuple[frozenset[str], ...]  # alternative sets of concepts that point at the fact
     vocab: frozenset[str]
     phrasings: tuple[str, ...]  # normalised
     axis: int | None
@@ -66,6 +67,10 @@ class FactIndex:
         postings: dict[str, list[str]] = defaultdict(list)
         for fact in facts:
             key = frozenset(s for k in fact.keywords for s in lexicon.symbols(k))
+            keys = [key]
+            if fact.kind == "person":
+                # A person is named, or described by role and organisation.
+                keys += [frozenset(lexicon.symbols(fact.value)), frozenset({f"@{fact.subject}", f"role:{fact.role}"})]
             texts = [*fact.phrasings, *fact.keywords, fact.attribute]
             vocab = set(key) | {f"@{fact.subject}"}
             for text in texts:
@@ -76,7 +81,7 @@ class FactIndex:
             vocab.update(s for s in lexicon.symbols(fact.quote) if s.startswith("@"))
             entry = _Entry(
                 fact=fact,
-                key=key,
+                keys=tuple(keys),
                 vocab=frozenset(vocab),
                 phrasings=tuple(lexicon.normalize(p) for p in fact.phrasings),
                 axis=axis_of.get(fact.id),
@@ -119,8 +124,7 @@ class FactIndex:
             entry = self.entries[fid]
             explained = sum(self.weight(s) * w for s, w in concepts.items() if s in entry.vocab)
             question_cover = explained / total
-            key_weight = sum(self.weight(s) for s in entry.key) or 1.0
-            key_cover = sum(self.weight(s) * concepts[s] for s in entry.key if s in concepts) / key_weight
+            key_cover = max(self._cover(key, concepts) for key in entry.keys)
             rough.append((0.5 * key_cover + 0.5 * question_cover, entry, key_cover, question_cover))
         rough.sort(key=lambda r: r[0], reverse=True)
         scored = []
@@ -134,12 +138,18 @@ class FactIndex:
         scored.sort(key=lambda s: (-s.score, s.fact.id))
         return scored
 
+    def _cover(self, key: frozenset[str], concepts: Mapping[str, float]) -> float:
+        total = sum(self.weight(s) for s in key) or 1.0
+        return sum(self.weight(s) * concepts[s] for s in key if s in concepts) / total
+
     @staticmethod
     def _kind_bonus(reading: Reading, fact: Fact) -> float:
         if not reading.kinds:
             return 0.0
         if any(fact.kind in _KIND_FITS[k] for k in reading.kinds):
-            return 0.05
+            # "où" prefers the place of an event, "quand" its date.
+            precise = any(fact.attribute.split()[0] in _KIND_ATTRIBUTES.get(k, ()) for k in reading.kinds)
+            return 0.15 if precise else 0.05
         # "combien" answered with a person, "qui" with a figure: not what was asked.
         return -0.25
 
@@ -157,6 +167,11 @@ class FactIndex:
                 return "geo"
             elif fact.geo is None and fact.kind == "figure" and geo == "aisne":
                 return "geo"
+        if fact.kind == "figure":
+            # "réhabilités par Clésence": the region's figure is not Clésence's figure.
+            foreign = [e for e in entities if e not in entry.vocab and not self._is_person(e)]
+            if foreign:
+                return "subject"
         if role is not None and fact.kind == "person":
             if role.startswith("other:") or (role != "head" and fact.role != role):
                 return "role"

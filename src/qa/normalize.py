@@ -24,6 +24,7 @@ _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "´": "'", "‘":
 # Thousands written "3 616", "3.616" or with a no-break space; not "2021 3" nor "144,7".
 _DIGIT_GROUPS = re.compile(r"(?<![\d,.])\d{1,3}(?:[ \u00a0\u202f\u2009.]\d{3})+(?![\d,]\d)")
 _DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
+_TAG = re.compile(r"</?[a-z][^<>]{0,200}>")  # "<b>combien</b>": markup is not a word
 _ELISION = re.compile(r"\b(?:jusqu|lorsqu|puisqu|qu|[ldjtnmsc])'")
 # What survives as a token: letters, digits, '#', '@', '€', '%' and the decimal point.
 _NOT_TOKEN = re.compile(r"[^a-z0-9#@€%.]+")
@@ -94,6 +95,7 @@ class Normalizer:
 
     @staticmethod
     def _clean(text: str) -> str:
+        text = _TAG.sub(" ", text)
         text = _ELISION.sub(" ", text)
         text = re.sub(r"[-_/']", " ", text)
         text = re.sub(r"\bn\s*°\s*", " ", text)  # "axe n°2"

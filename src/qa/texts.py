@@ -30,6 +30,10 @@ UNKNOWN_PLACE = (
 )
 UNKNOWN_PLACE_ONLY = "Je n’ai pas ce chiffre pour {place} ; je l’ai pour {other}."
 UNKNOWN_ROLE = "Je ne trouve pas de « {role} »{of} dans mes documents."
+UNKNOWN_SUBJECT = (
+    "Je n’ai pas ce chiffre pour {subject} : mes chiffres sont ceux d’Action Logement "
+    "pour la région Hauts-de-France et l’Aisne."
+)
 UNKNOWN_ROLE_KNOWN = "Ce que je sais : {known}."
 
 CLARIFY = "Plusieurs réponses sont possibles. Vouliez-vous dire :"
