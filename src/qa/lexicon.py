@@ -65,6 +65,7 @@ class Lexicon:
     def __init__(self, lexicon: dict[str, Any], places: dict[str, Any]) -> None:
         self.normalize = Normalizer(lexicon.get("shorthand", {}))
         self._phrases: dict[tuple[str, ...], str] = {}
+        self._places: dict[tuple[str, ...], str] = {}
         self.entity_names: dict[str, str] = {}
         self.place_names: dict[str, str] = {}
         self._ambiguous_places: set[str] = set()
@@ -93,7 +94,7 @@ class Lexicon:
         }
         self.english = {fold(w) for w in lexicon.get("english", {}).get("words", [])}
         self.outside = {self._norm(w) for w in lexicon.get("outside", {}).get("words", [])}
-        self._vocabulary: set[str] = {w for phrase in self._phrases for w in phrase} | self.stopwords | self.outside
+        self._vocabulary: set[str] = {w for table in (self._phrases, self._places) for phrase in table for w in phrase} | self.stopwords | self.outside
         self._by_initial: dict[str, list[str]] = {}
         self._triggers = {self._norm(w) for w in _PLACE_TRIGGERS} | {"le", "la"}
 
@@ -104,7 +105,10 @@ class Lexicon:
         words = tuple(self._norm(text).split())
         if words and len(words) <= _MAX_PHRASE:
             # The first entry wins: an entity alias is never overwritten by a synonym.
-            self._phrases.setdefault(words, symbol)
+            # Places have their own table, read first: "dans la Somme" is a place even
+            # though "somme" alone means an amount.
+            table = self._places if symbol.startswith("geo:") else self._phrases
+            table.setdefault(words, symbol)
             if ambiguous:
                 self._ambiguous_places.add(" ".join(words))
 
@@ -169,14 +173,13 @@ class Lexicon:
         unknown: list[str] = []
         i = 0
         while i < len(words):
-            for size in range(min(_MAX_PHRASE, len(words) - i), 0, -1):
+            for size, table in self._sizes(len(words) - i):
                 phrase = words[i : i + size]
-                symbol = self._phrases.get(tuple(phrase))
+                symbol = table.get(tuple(phrase))
                 if symbol is None:
                     continue
-                if " ".join(phrase) in self._ambiguous_places and symbol.startswith("geo:"):
-                    before = words[i - 2 : i]
-                    if not any(w in self._triggers for w in before):
+                if table is self._places and " ".join(phrase) in self._ambiguous_places:
+                    if not any(w in self._triggers for w in words[max(0, i - 2) : i]):
                         continue
                 out.append(symbol)
                 i += size
@@ -191,6 +194,13 @@ class Lexicon:
                         unknown.append(word)
                 i += 1
         return out, unknown
+
+    def _sizes(self, remaining: int) -> list[tuple[int, dict[tuple[str, ...], str]]]:
+        """Phrase lengths to try, longest first; at each length places before other words."""
+        out = []
+        for size in range(min(_MAX_PHRASE, remaining), 0, -1):
+            out += [(size, self._places), (size, self._phrases)]
+        return out
 
     def read(self, question: str) -> Reading:
         raw_words = question.split()

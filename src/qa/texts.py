@@ -4,7 +4,7 @@ from __future__ import annotations
 
 CAN_ANSWER = (
     "Je peux vous répondre sur les chiffres 2021 d’Action Logement (Hauts-de-France et Aisne), "
-    "les personnes citées et leurs fonctions, les filiales et les partenaires, les 4 axes de la "
+    "les personnes citées et leurs fonctions, les filiales et les partenaires, les quatre axes de la "
     "plateforme d’ambition, la convention régionale, les rencontres de l’UNAFO et le contact."
 )
 EXAMPLES = (

@@ -1,0 +1,26 @@
+"""Fixtures shared by every test: the repository's paths and one engine built once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa import Engine, build
+
+ROOT = Path(__file__).resolve().parent.parent
+KNOWLEDGE = ROOT / "knowledge"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def facts_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real knowledge, built into a temporary fact base once per test run."""
+    path = tmp_path_factory.mktemp("facts") / "facts.db"
+    build(KNOWLEDGE, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def engine(facts_db: Path) -> Engine:
+    return Engine.load(facts_db, knowledge=KNOWLEDGE)
