@@ -49,6 +49,13 @@ class Knowledge:
     axis_of: dict[str, int] = field(default_factory=dict)  # axis fact id -> axis number
     lexicon: dict[str, Any] = field(default_factory=dict)
     places: dict[str, Any] = field(default_factory=dict)
+    _squashed: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def squashed(self, document_id: str) -> str:
+        """The document's text with runs of whitespace made single spaces (computed once)."""
+        if document_id not in self._squashed:
+            self._squashed[document_id] = _squash(self.documents[document_id].text)
+        return self._squashed[document_id]
 
 
 def _read_toml(path: Path, errors: list[str]) -> dict[str, Any]:
@@ -124,7 +131,7 @@ def _check_fact(fact: Fact, where: str, kb: Knowledge, errors: list[str]) -> Non
         errors.append(f"{where}: unknown kind {fact.kind!r} (one of {', '.join(FACT_KINDS)})")
     if document is None:
         errors.append(f"{where}: document {fact.document_id!r} does not exist")
-    elif _squash(fact.quote) not in _squash(document.text):
+    elif _squash(fact.quote) not in kb.squashed(document.id):
         errors.append(f"{where}: quote not found verbatim in document {fact.document_id!r}")
     quoted = numbers_in(fact.quote)
     for label, text in (("value", fact.value), ("answer", fact.answer)):

@@ -96,6 +96,10 @@ class Lexicon:
         self.outside = {self._norm(w) for w in lexicon.get("outside", {}).get("words", [])}
         self._vocabulary: set[str] = {w for table in (self._phrases, self._places) for phrase in table for w in phrase} | self.stopwords | self.outside
         self._by_initial: dict[str, list[str]] = {}
+        self._size_plans = [
+            [(size, table) for size in range(n, 0, -1) for table in (self._places, self._phrases)]
+            for n in range(_MAX_PHRASE + 1)
+        ]
         self._triggers = {self._norm(w) for w in _PLACE_TRIGGERS} | {"le", "la"}
 
     def _norm(self, text: str) -> str:
@@ -197,10 +201,7 @@ class Lexicon:
 
     def _sizes(self, remaining: int) -> list[tuple[int, dict[tuple[str, ...], str]]]:
         """Phrase lengths to try, longest first; at each length places before other words."""
-        out = []
-        for size in range(min(_MAX_PHRASE, remaining), 0, -1):
-            out += [(size, self._places), (size, self._phrases)]
-        return out
+        return self._size_plans[min(_MAX_PHRASE, remaining)]
 
     def read(self, question: str) -> Reading:
         raw_words = question.split()

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
@@ -54,8 +54,10 @@ class Scored:
 class _Entry:
     fact: Fact
     keys: tuple[frozenset[str], ...]  # alternative sets of concepts that point at the fact
+    key_totals: tuple[float, ...]  # the weight of each key, for its cover
     vocab: frozenset[str]
     phrasings: tuple[str, ...]  # normalised
+    sorted_phrasings: tuple[str, ...]  # the same, words sorted
     axis: int | None
     places: frozenset[str]  # places named by its quote or phrasings
 
@@ -82,8 +84,10 @@ class FactIndex:
             entry = _Entry(
                 fact=fact,
                 keys=tuple(keys),
+                key_totals=(),
                 vocab=frozenset(vocab),
                 phrasings=tuple(lexicon.normalize(p) for p in fact.phrasings),
+                sorted_phrasings=tuple(" ".join(sorted(lexicon.normalize(p).split())) for p in fact.phrasings),
                 axis=axis_of.get(fact.id),
                 places=frozenset(p for t in (fact.quote, *fact.phrasings) for p in lexicon.places_in(t)),
             )
@@ -91,14 +95,25 @@ class FactIndex:
             for symbol in entry.vocab:
                 postings[symbol].append(fact.id)
         self.postings = {s: tuple(ids) for s, ids in postings.items()}
+        self._persons = frozenset(
+            s for e in self.entries.values() if e.fact.kind == "person"
+            for s in lexicon.symbols(e.fact.value) if s.startswith("@")
+        )
         n = max(len(self.entries), 1)
         self._idf = {s: math.log(1 + n / len(ids)) for s, ids in self.postings.items()}
         self._unknown_weight = math.log(1 + n)
+        for fid, entry in self.entries.items():
+            totals = tuple(sum(self.weight(s) for s in key) or 1.0 for key in entry.keys)
+            self.entries[fid] = replace(entry, key_totals=totals)
 
-    def weight(self, symbol: str, *, lexicon_only: bool = False) -> float:
-        if symbol.isdigit() or symbol.replace(".", "", 1).isdigit():
+    def weight(self, symbol: str) -> float:
+        """IDF of a symbol; a symbol no fact has weighs most, a bare number half of that."""
+        idf = self._idf.get(symbol)
+        if idf is not None:
+            return idf
+        if symbol[0].isdigit():
             return self._unknown_weight * 0.5
-        return self._idf.get(symbol, self._unknown_weight)
+        return self._unknown_weight
 
     def candidates(self, concepts: Mapping[str, float]) -> list[str]:
         """Fact ids sharing at least one symbol with the question, most promising first."""
@@ -118,29 +133,31 @@ class FactIndex:
         fact_ids: Iterable[str],
     ) -> list[Scored]:
         """Score the given facts; `concepts` maps each question symbol to its weight (0..1)."""
-        total = sum(self.weight(s) * w for s, w in concepts.items()) or 1.0
+        weighted = {s: self.weight(s) * w for s, w in concepts.items()}
+        total = sum(weighted.values()) or 1.0
         rough: list[tuple[float, _Entry, float, float]] = []
         for fid in fact_ids:
             entry = self.entries[fid]
-            explained = sum(self.weight(s) * w for s, w in concepts.items() if s in entry.vocab)
-            question_cover = explained / total
-            key_cover = max(self._cover(key, concepts) for key in entry.keys)
-            rough.append((0.5 * key_cover + 0.5 * question_cover, entry, key_cover, question_cover))
+            vocab = entry.vocab
+            question_cover = sum(w for s, w in weighted.items() if s in vocab) / total
+            key_cover = 0.0
+            for key, key_total in zip(entry.keys, entry.key_totals, strict=True):
+                cover = sum(self.weight(s) * concepts[s] for s in key if s in concepts) / key_total
+                key_cover = max(key_cover, cover)
+            rough.append((key_cover + question_cover, entry, key_cover, question_cover))
         rough.sort(key=lambda r: r[0], reverse=True)
+        # Token order does not matter ("logements réhabilités combien"): compare sorted words.
+        question = " ".join(sorted(reading.normalized.split()))
         scored = []
-        for i, (base, entry, key_cover, question_cover) in enumerate(rough):
+        for i, (_, entry, key_cover, question_cover) in enumerate(rough):
             similarity = 0.0
             if i < _FUZZY_TOP and entry.phrasings:
-                similarity = max(fuzz.token_sort_ratio(reading.normalized, p) for p in entry.phrasings) / 100
+                similarity = max(fuzz.ratio(question, p) for p in entry.sorted_phrasings) / 100
             score = 0.4 * key_cover + 0.4 * question_cover + 0.2 * similarity
             score += self._kind_bonus(reading, entry.fact)
             scored.append(Scored(entry.fact, score, key_cover, question_cover, similarity))
         scored.sort(key=lambda s: (-s.score, s.fact.id))
         return scored
-
-    def _cover(self, key: frozenset[str], concepts: Mapping[str, float]) -> float:
-        total = sum(self.weight(s) for s in key) or 1.0
-        return sum(self.weight(s) * concepts[s] for s in key if s in concepts) / total
 
     @staticmethod
     def _kind_bonus(reading: Reading, fact: Fact) -> float:
@@ -181,14 +198,4 @@ class FactIndex:
         return None
 
     def _is_person(self, symbol: str) -> bool:
-        return symbol[1:] in self._person_entities
-
-    @property
-    def _person_entities(self) -> frozenset[str]:
-        return self.__dict__.setdefault(
-            "_persons",
-            frozenset(
-                e[1:] for entry in self.entries.values() if entry.fact.kind == "person"
-                for e in self.lexicon.symbols(entry.fact.value) if e.startswith("@")
-            ),
-        )
+        return symbol in self._persons

@@ -20,14 +20,16 @@ from text_to_num import alpha2digit
 
 __all__ = ["Normalizer", "fold", "normalize", "stem"]
 
-_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "´": "'", "‘": "'", "œ": "oe", "æ": "ae"})
+_APOSTROPHES = str.maketrans(
+    {"’": "'", "ʼ": "'", "`": "'", "´": "'", "‘": "'", "œ": "oe", "æ": "ae", "€": " euros ", "%": " pourcent "}
+)
 # Thousands written "3 616", "3.616" or with a no-break space; not "2021 3" nor "144,7".
 _DIGIT_GROUPS = re.compile(r"(?<![\d,.])\d{1,3}(?:[ \u00a0\u202f\u2009.]\d{3})+(?![\d,]\d)")
 _DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
 _TAG = re.compile(r"</?[a-z][^<>]{0,200}>")  # "<b>combien</b>": markup is not a word
 _ELISION = re.compile(r"\b(?:jusqu|lorsqu|puisqu|qu|[ldjtnmsc])'")
-# What survives as a token: letters, digits, '#', '@', '€', '%' and the decimal point.
-_NOT_TOKEN = re.compile(r"[^a-z0-9#@€%.]+")
+# What survives as a token: letters, digits, '#', '@' and the decimal point.
+_NOT_TOKEN = re.compile(r"[^a-z0-9#@.]+")
 _LONE_POINT = re.compile(r"(?<!\d)\.|\.(?!\d)")
 # "entre deux mille dix et deux mille vingt": text2num reads "dix et deux" as one number.
 # Only "et un", "et une", "et onze" continue a number in French; split on every other "et".
@@ -46,8 +48,10 @@ _ORDINALS = {
 def fold(text: str) -> str:
     """Lower case without accents, œ -> oe, typographic apostrophes made straight."""
     text = unicodedata.normalize("NFKC", text).lower().translate(_APOSTROPHES)
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    if text.isascii():
+        return text
+    # Accents go with their base letter; what has no ASCII form (emoji) goes entirely.
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
 # text2num turns a lone "millions" into 1000000: "144,7 millions" must stay as it is.
