@@ -96,6 +96,8 @@ def _write(db: sqlite_utils.Database, kb: Knowledge, digest: str) -> tuple[int, 
     ]
     db["aliases"].insert_all(alias_rows, pk=("alias", "entity_id"), foreign_keys=[("entity_id", "entities", "id")])
     by_id = {f.id: f for f in kb.facts}
+    # Created explicitly: a knowledge directory without axes still gets the (empty) table.
+    db["axes"].create({"n": int, "title": str, "text": str, "fact_id": str}, pk="n")
     db["axes"].insert_all(
         (
             {"n": n, "title": by_id[fid].value, "text": by_id[fid].quote, "fact_id": fid}
