@@ -1,0 +1,166 @@
+"""The bot's configuration: the one place of `bot` that reads the environment.
+
+| variable                | meaning                                                            |
+|-------------------------|--------------------------------------------------------------------|
+| `TELEGRAM_BOT_TOKEN`    | the bot's token; without it `qa-bot` chats in the terminal         |
+| `TELEGRAM_API_BASE_URL` | root of the Bot API server (default `https://api.telegram.org`);   |
+|                         | a trailing `/bot` is accepted, the token is appended by the bot    |
+| `BOT_ADMIN_IDS`         | comma-separated Telegram user ids allowed to use admin commands    |
+| `BOT_STATE_DB`          | state database (default `$XDG_STATE_HOME/logement-hdf-bot/state.db`, |
+|                         | that is `~/.local/state/logement-hdf-bot/state.db`)                |
+| `WEBHOOK_URL`           | public https URL of the webhook; set it to use a webhook           |
+| `WEBHOOK_SECRET`        | secret Telegram sends with every webhook request (required with    |
+|                         | `WEBHOOK_URL`; 1-256 characters among `A-Z a-z 0-9 _ -`)           |
+| `PORT`                  | port the webhook server listens on (default 8443)                  |
+
+An invalid value raises `SettingsError` with a message naming the variable, never its
+secret value.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+__all__ = ["DEFAULT_API_ROOT", "Settings", "SettingsError", "default_state_db"]
+
+DEFAULT_API_ROOT = "https://api.telegram.org"
+DEFAULT_PORT = 8443
+_TOKEN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
+_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+class SettingsError(ValueError):
+    """A missing or invalid environment variable; the message says which and why."""
+
+
+def default_state_db(env: Mapping[str, str] | None = None) -> Path:
+    """Where the state database lives when `BOT_STATE_DB` is not set: outside the source tree."""
+    env = os.environ if env is None else env
+    base = env.get("XDG_STATE_HOME") or str(Path(env.get("HOME") or Path.home()) / ".local/state")
+    return Path(base) / "logement-hdf-bot" / "state.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str | None = field(default=None, repr=False)  # never printed
+    api_root: str = DEFAULT_API_ROOT
+    admin_ids: frozenset[int] = frozenset()
+    state_db: Path = field(default_factory=default_state_db)
+    webhook_url: str | None = None
+    webhook_secret: str | None = field(default=None, repr=False)
+    port: int = DEFAULT_PORT
+
+    @property
+    def base_url(self) -> str:
+        """`base_url` for python-telegram-bot: the bot appends its token."""
+        return f"{self.api_root}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return f"{self.api_root}/file/bot"
+
+    @property
+    def webhook_path(self) -> str:
+        """The path part of `WEBHOOK_URL`, without its leading slash (PTB's `url_path`)."""
+        return urlsplit(self.webhook_url or "").path.lstrip("/")
+
+    @property
+    def uses_default_api(self) -> bool:
+        return self.api_root == DEFAULT_API_ROOT
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+
+        def get(name: str) -> str | None:
+            value = env.get(name, "").strip()
+            return value or None
+
+        token = get("TELEGRAM_BOT_TOKEN")
+        if token is not None and not _TOKEN.match(token):
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN does not look like a bot token (digits, ':', then at least "
+                "20 letters, digits, '_' or '-'); copy it again from @BotFather"
+            )
+        api_root = _api_root(get("TELEGRAM_API_BASE_URL"))
+        webhook_url = get("WEBHOOK_URL")
+        webhook_secret = get("WEBHOOK_SECRET")
+        if webhook_url is not None:
+            _check_webhook_url(webhook_url, api_root)
+            if webhook_secret is None:
+                raise SettingsError(
+                    "WEBHOOK_SECRET is required with WEBHOOK_URL, so that the bot rejects "
+                    "requests that do not come from Telegram"
+                )
+        if webhook_secret is not None and not _SECRET.match(webhook_secret):
+            raise SettingsError(
+                "WEBHOOK_SECRET must be 1 to 256 characters among A-Z, a-z, 0-9, '_' and '-'"
+            )
+        state_db = get("BOT_STATE_DB")
+        return cls(
+            token=token,
+            api_root=api_root,
+            admin_ids=_admin_ids(get("BOT_ADMIN_IDS")),
+            state_db=Path(state_db).expanduser() if state_db else default_state_db(env),
+            webhook_url=webhook_url,
+            webhook_secret=webhook_secret,
+            port=_port(get("PORT")),
+        )
+
+
+def _api_root(value: str | None) -> str:
+    if value is None:
+        return DEFAULT_API_ROOT
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SettingsError(
+            f"TELEGRAM_API_BASE_URL must be an http(s) URL such as {DEFAULT_API_ROOT} "
+            f"or http://127.0.0.1:8081, not {value!r}"
+        )
+    if "{" in value:
+        raise SettingsError("TELEGRAM_API_BASE_URL must not contain the token or a placeholder")
+    root = value.rstrip("/")
+    return root.removesuffix("/bot")
+
+
+def _admin_ids(value: str | None) -> frozenset[int]:
+    if value is None:
+        return frozenset()
+    ids: set[int] = set()
+    for item in value.replace(" ", "").split(","):
+        if not item:
+            continue
+        if not re.fullmatch(r"-?\d{1,20}", item):
+            raise SettingsError(
+                f"BOT_ADMIN_IDS must be comma-separated numeric Telegram user ids "
+                f"(for example 12345,67890), not {item!r}"
+            )
+        ids.add(int(item))
+    return frozenset(ids)
+
+
+def _port(value: str | None) -> int:
+    if value is None:
+        return DEFAULT_PORT
+    if not value.isdigit() or not 1 <= int(value) <= 65535:
+        raise SettingsError(f"PORT must be a number between 1 and 65535, not {value!r}")
+    return int(value)
+
+
+def _check_webhook_url(value: str, api_root: str) -> None:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingsError(
+            f"WEBHOOK_URL must be a full URL such as https://bot.example.org/telegram, "
+            f"not {value!r}"
+        )
+    if parts.scheme != "https" and api_root == DEFAULT_API_ROOT:
+        raise SettingsError(
+            "WEBHOOK_URL must use https: Telegram only delivers webhooks over https "
+            "(plain http works only with a self-hosted Bot API server)"
+        )
