@@ -18,10 +18,12 @@ from pathlib import Path
 import sqlite_utils
 
 from .knowledge import Knowledge, load_knowledge
+from .lexicon import Lexicon
+from .matcher import FactSymbols, fact_vocabulary
 
 __all__ = ["BuildSummary", "build", "knowledge_digest"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ def knowledge_digest(root: Path) -> str:
 
 
 def _write(db: sqlite_utils.Database, kb: Knowledge, digest: str) -> tuple[int, int]:
+    # What the matcher needs of each fact is computed here, once, rather than at each start.
+    lexicon = Lexicon(kb.lexicon, kb.places)
     db["documents"].insert_all(
         (
             {
@@ -77,6 +81,7 @@ def _write(db: sqlite_utils.Database, kb: Knowledge, digest: str) -> tuple[int, 
                 "phrasings": json.dumps(list(f.phrasings), ensure_ascii=False),
                 "keywords": json.dumps(list(f.keywords), ensure_ascii=False),
                 "related": json.dumps(list(f.related)),
+                "symbols": FactSymbols.of(f, lexicon).to_json(),
             }
             for f in kb.facts
         ),
@@ -110,6 +115,7 @@ def _write(db: sqlite_utils.Database, kb: Knowledge, digest: str) -> tuple[int, 
         "knowledge_digest": digest,
         "lexicon": kb.lexicon,
         "places": kb.places,
+        "vocabulary": fact_vocabulary(kb.facts, lexicon),
     }
     db["meta"].insert_all(
         ({"key": k, "value": json.dumps(v, ensure_ascii=False, sort_keys=True)} for k, v in meta.items()),

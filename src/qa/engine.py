@@ -14,11 +14,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import texts
-from .build import build, knowledge_digest
+from .build import SCHEMA_VERSION, build, knowledge_digest
 from .config import default_facts_db, default_knowledge
 from .errors import FactBaseError
 from .lexicon import Lexicon, Reading
-from .matcher import FactIndex, Scored
+from .matcher import FactIndex, FactSymbols, Scored, fact_vocabulary
 from .records import Answer, Axis, Context, Document, Fact, Source, Suggestion
 from .render import render_facts, scope_of, source_of
 
@@ -58,14 +58,16 @@ class _Decision:
 
 class Engine:
     def __init__(self, documents: dict[str, Document], facts: list[Fact], lexicon: Lexicon,
-                 axis_of: dict[str, int]) -> None:
+                 axis_of: dict[str, int], *, symbols: dict[str, FactSymbols] | None = None,
+                 vocabulary: list[str] | None = None) -> None:
+        """Prefer Engine.load; `symbols` and `vocabulary` are what `qa build` precomputed."""
         self._documents = documents
         self._facts = {f.id: f for f in facts}
         self._axis_of = axis_of
         self._fact_of_axis = {n: self._facts[fid] for fid, n in axis_of.items()}
         self.lexicon = lexicon
-        lexicon.learn(t for f in facts for t in (*f.phrasings, *f.keywords, f.attribute, f.value))
-        self.index = FactIndex(facts, lexicon, axis_of)
+        lexicon.learn(vocabulary if vocabulary is not None else fact_vocabulary(facts, lexicon))
+        self.index = FactIndex(facts, lexicon, symbols)
         years = sorted({f.year for f in facts if f.year})
         self._known_years = ", ".join(str(y) for y in years)
 
@@ -75,7 +77,7 @@ class Engine:
         """Load the fact base, building it first when it is missing or older than `knowledge`."""
         db_path = Path(path) if path is not None else default_facts_db()
         root = Path(knowledge) if knowledge is not None else default_knowledge()
-        if root.is_dir() and (not db_path.exists() or _digest(db_path) != knowledge_digest(root)):
+        if root.is_dir() and _built_from(db_path) != (SCHEMA_VERSION, knowledge_digest(root)):
             build(root, db_path)
         if not db_path.exists():
             raise FactBaseError(f"{db_path}: fact base not found; run `qa build` first")
@@ -88,11 +90,14 @@ class Engine:
                 db.row_factory = sqlite3.Row
                 meta = {r["key"]: json.loads(r["value"]) for r in db.execute("select * from meta")}
                 documents = {r["id"]: _document(r) for r in db.execute("select * from documents")}
-                facts = [_fact(r) for r in db.execute("select * from facts order by rowid")]
+                rows = db.execute("select * from facts order by rowid").fetchall()
+                facts = [_fact(r) for r in rows]
+                symbols = {r["id"]: FactSymbols.from_json(r["symbols"]) for r in rows}
                 axis_of = {r["fact_id"]: r["n"] for r in db.execute("select * from axes")}
         except (sqlite3.Error, KeyError, ValueError) as e:
             raise FactBaseError(f"{db_path}: cannot read the fact base ({e}); rebuild it with `qa build`") from e
-        return cls(documents, facts, Lexicon(meta["lexicon"], meta["places"]), axis_of)
+        return cls(documents, facts, Lexicon(meta["lexicon"], meta["places"]), axis_of,
+                   symbols=symbols, vocabulary=meta["vocabulary"])
 
     # ------------------------------------------------------------ public lists
     def axes(self) -> tuple[Axis, ...]:
@@ -193,9 +198,9 @@ class Engine:
                 return _Decision("clarify", people, 0.5, reason=f"name:{names[0]}")
         if not query.concepts:
             return _Decision("unknown", reason="empty")
-        ids = self.index.candidates(query.concepts)
+        ids, rest = self.index.candidates(query.concepts, years=query.years, geo=query.geo)
         allowed, excluded = [], []
-        for fid in ids:
+        for fid in [*ids, *rest]:
             why = self.index.excluded(self._facts[fid], years=query.years, geo=query.geo,
                                       role=query.role, entities=reading.entities)
             (excluded if why else allowed).append((fid, why))
@@ -361,13 +366,16 @@ def _escape(text: str) -> str:
     return html.escape(text)
 
 
-def _digest(db_path: Path) -> str | None:
+def _built_from(db_path: Path) -> tuple[int, str] | None:
+    """(schema version, knowledge digest) of an existing fact base, None if unreadable."""
+    if not db_path.exists():
+        return None
     try:
         with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
-            row = db.execute("select value from meta where key = 'knowledge_digest'").fetchone()
-    except sqlite3.Error:
+            meta = dict(db.execute("select key, value from meta where key in ('schema_version', 'knowledge_digest')"))
+        return json.loads(meta["schema_version"]), json.loads(meta["knowledge_digest"])
+    except (sqlite3.Error, KeyError, ValueError):
         return None
-    return json.loads(row[0]) if row else None
 
 
 def _document(row: sqlite3.Row) -> Document:

@@ -139,18 +139,22 @@ class Lexicon:
             # "59" alone is a number; "dans le 59" or "02" (leading zero) is a place.
             self._add(code, f"geo:{key}", ambiguous=not code.startswith("0"))
 
-    def learn(self, texts: Iterable[str]) -> None:
-        """Add the words of the facts' phrasings to the vocabulary used for corrections."""
-        for text in texts:
-            self._vocabulary.update(self._norm(text).split())
+    def vocabulary_of(self, texts: Iterable[str]) -> set[str]:
+        """The normalised words of curated texts (computed by `qa build`, stored with the base)."""
+        return {w for text in texts for w in self._norm(text).split()}
+
+    def learn(self, words: Iterable[str]) -> None:
+        """Add the words of the facts to the vocabulary used for typo corrections."""
+        self._vocabulary.update(words)
         self._by_initial: dict[str, list[str]] = {}
         for w in sorted(self._vocabulary):
             if len(w) >= 4 and w.isalpha():
                 self._by_initial.setdefault(w[0], []).append(w)
 
-    def symbols(self, text: str) -> list[str]:
-        """The content symbols of a curated text (phrasing, keyword): no slots, no stopwords."""
-        return [s for s in self._symbolize(self._norm(text).split())[0] if ":" not in s]
+    def symbols(self, text: str, *, slots: bool = False) -> list[str]:
+        """The symbols of a curated text (phrasing, keyword); slots ("geo:...") only if asked."""
+        found = self._symbolize(self._norm(text).split())[0]
+        return found if slots else [s for s in found if ":" not in s]
 
     def places_in(self, text: str) -> set[str]:
         """The places a curated text names, as geo slot values ("other:lille")."""

@@ -16,6 +16,7 @@ An inverted index from symbol to facts keeps the candidates few on large bases.
 
 from __future__ import annotations
 
+import json
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -26,7 +27,7 @@ from rapidfuzz import fuzz
 from .lexicon import Lexicon, Reading
 from .records import Fact
 
-__all__ = ["FactIndex", "Scored"]
+__all__ = ["FactIndex", "FactSymbols", "Scored", "fact_vocabulary"]
 
 # Which kinds of facts answer which kinds of questions.
 _KIND_FITS: dict[str, frozenset[str]] = {
@@ -51,50 +52,86 @@ class Scored:
 
 
 @dataclass(frozen=True)
+class FactSymbols:
+    """What the matcher needs of a fact; `qa build` computes it once and stores it as JSON."""
+
+    keys: tuple[frozenset[str], ...]  # alternative sets of concepts that point at the fact
+    vocab: frozenset[str]  # every symbol its phrasings, keywords, attribute and subject use
+    places: frozenset[str]  # places named by its quote or phrasings ("other:lille")
+    phrasings: tuple[str, ...]  # normalised phrasings, words sorted (for rapidfuzz)
+
+    def to_json(self) -> str:
+        return json.dumps({
+            "keys": [sorted(k) for k in self.keys], "vocab": sorted(self.vocab),
+            "places": sorted(self.places), "phrasings": list(self.phrasings),
+        }, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> FactSymbols:
+        data = json.loads(text)
+        return cls(tuple(frozenset(k) for k in data["keys"]), frozenset(data["vocab"]),
+                   frozenset(data["places"]), tuple(data["phrasings"]))
+
+    @classmethod
+    def of(cls, fact: Fact, lexicon: Lexicon) -> FactSymbols:
+        key = frozenset(s for k in fact.keywords for s in lexicon.symbols(k))
+        keys = [key]
+        vocab = set(key) | {f"@{fact.subject}"}
+        for text in (*fact.phrasings, *fact.keywords, fact.attribute):
+            vocab.update(lexicon.symbols(text))
+        if fact.kind == "person":
+            # A person is named, or described by role and organisation.
+            name = frozenset(lexicon.symbols(fact.value))
+            keys += [name, frozenset({f"@{fact.subject}", f"role:{fact.role}"})]
+            vocab |= name | {f"role:{fact.role}", "role:head"}
+        quote = lexicon.symbols(fact.quote, slots=True)
+        vocab.update(s for s in quote if s.startswith("@"))
+        places = {s[4:] for s in quote if s.startswith("geo:")}
+        places.update(p for t in fact.phrasings for p in lexicon.places_in(t))
+        return cls(
+            keys=tuple(keys),
+            vocab=frozenset(vocab),
+            places=frozenset(places),
+            phrasings=tuple(" ".join(sorted(lexicon.normalize(p).split())) for p in fact.phrasings),
+        )
+
+
+def fact_vocabulary(facts: Iterable[Fact], lexicon: Lexicon) -> list[str]:
+    """The words of the facts that typo correction may aim at."""
+    return sorted(lexicon.vocabulary_of(t for f in facts for t in (*f.phrasings, *f.keywords, f.attribute, f.value)))
+
+
+@dataclass(frozen=True)
 class _Entry:
     fact: Fact
-    keys: tuple[frozenset[str], ...]  # alternative sets of concepts that point at the fact
+    symbols: FactSymbols
     key_totals: tuple[float, ...]  # the weight of each key, for its cover
-    vocab: frozenset[str]
-    phrasings: tuple[str, ...]  # normalised
-    sorted_phrasings: tuple[str, ...]  # the same, words sorted
-    axis: int | None
-    places: frozenset[str]  # places named by its quote or phrasings
+
+    @property
+    def vocab(self) -> frozenset[str]:
+        return self.symbols.vocab
 
 
 class FactIndex:
-    def __init__(self, facts: Iterable[Fact], lexicon: Lexicon, axis_of: Mapping[str, int]) -> None:
+    def __init__(self, facts: Iterable[Fact], lexicon: Lexicon,
+                 symbols: Mapping[str, FactSymbols] | None = None) -> None:
+        """Index `facts`; `symbols` are their precomputed FactSymbols (computed here if absent)."""
         self.lexicon = lexicon
         self.entries: dict[str, _Entry] = {}
         postings: dict[str, list[str]] = defaultdict(list)
+        by_year: dict[int | None, list[str]] = defaultdict(list)
+        by_geo: dict[str | None, list[str]] = defaultdict(list)
         for fact in facts:
-            key = frozenset(s for k in fact.keywords for s in lexicon.symbols(k))
-            keys = [key]
-            if fact.kind == "person":
-                # A person is named, or described by role and organisation.
-                keys += [frozenset(lexicon.symbols(fact.value)), frozenset({f"@{fact.subject}", f"role:{fact.role}"})]
-            texts = [*fact.phrasings, *fact.keywords, fact.attribute]
-            vocab = set(key) | {f"@{fact.subject}"}
-            for text in texts:
-                vocab.update(lexicon.symbols(text))
-            if fact.kind == "person":
-                vocab.update(lexicon.symbols(fact.value))
-                vocab.update({f"role:{fact.role}", "role:head"})
-            vocab.update(s for s in lexicon.symbols(fact.quote) if s.startswith("@"))
-            entry = _Entry(
-                fact=fact,
-                keys=tuple(keys),
-                key_totals=(),
-                vocab=frozenset(vocab),
-                phrasings=tuple(lexicon.normalize(p) for p in fact.phrasings),
-                sorted_phrasings=tuple(" ".join(sorted(lexicon.normalize(p).split())) for p in fact.phrasings),
-                axis=axis_of.get(fact.id),
-                places=frozenset(p for t in (fact.quote, *fact.phrasings) for p in lexicon.places_in(t)),
-            )
+            known = symbols.get(fact.id) if symbols else None
+            entry = _Entry(fact, known or FactSymbols.of(fact, lexicon), ())
             self.entries[fact.id] = entry
             for symbol in entry.vocab:
                 postings[symbol].append(fact.id)
-        self.postings = {s: tuple(ids) for s, ids in postings.items()}
+            by_year[fact.year].append(fact.id)
+            by_geo[fact.geo].append(fact.id)
+        self.postings = {s: frozenset(ids) for s, ids in postings.items()}
+        self._by_year = {y: frozenset(ids) for y, ids in by_year.items()}
+        self._by_geo = {g: frozenset(ids) for g, ids in by_geo.items()}
         self._persons = frozenset(
             s for e in self.entries.values() if e.fact.kind == "person"
             for s in lexicon.symbols(e.fact.value) if s.startswith("@")
@@ -103,7 +140,7 @@ class FactIndex:
         self._idf = {s: math.log(1 + n / len(ids)) for s, ids in self.postings.items()}
         self._unknown_weight = math.log(1 + n)
         for fid, entry in self.entries.items():
-            totals = tuple(sum(self.weight(s) for s in key) or 1.0 for key in entry.keys)
+            totals = tuple(sum(self.weight(s) for s in key) or 1.0 for key in entry.symbols.keys)
             self.entries[fid] = replace(entry, key_totals=totals)
 
     def weight(self, symbol: str) -> float:
@@ -115,16 +152,31 @@ class FactIndex:
             return self._unknown_weight * 0.5
         return self._unknown_weight
 
-    def candidates(self, concepts: Mapping[str, float]) -> list[str]:
-        """Fact ids sharing at least one symbol with the question, most promising first."""
-        gain: dict[str, float] = defaultdict(float)
-        for symbol, w in concepts.items():
-            weight = self.weight(symbol) * w
-            for fid in self.postings.get(symbol, ()):
-                gain[fid] += weight
-        if len(gain) <= _MAX_CANDIDATES:
-            return list(gain)
-        return sorted(gain, key=gain.__getitem__, reverse=True)[:_MAX_CANDIDATES]
+    def candidates(self, concepts: Mapping[str, float], *, years: tuple[int, ...] = (),
+                   geo: str | None = None) -> tuple[list[str], list[str]]:
+        """Facts sharing a symbol with the question: (those the slots allow, a sample of the rest).
+
+        On a large base the pool is narrowed with set operations before any Python loop: by
+        the slots first (a fact of another year cannot answer), then by the rarest symbol.
+        The second list keeps a few facts the slots ruled out, to explain an "unknown".
+        """
+        present = sorted((s for s in concepts if s in self.postings), key=lambda s: len(self.postings[s]))
+        if not present:
+            return [], []
+        pool = frozenset().union(*(self.postings[s] for s in present))
+        if len(pool) <= _MAX_CANDIDATES:
+            return list(pool), []
+        narrowed = pool
+        if years:
+            narrowed = narrowed & frozenset().union(*(self._by_year.get(y, frozenset()) for y in years))
+        if geo is not None and geo in self._by_geo:
+            narrowed = narrowed & (self._by_geo[geo] | self._by_geo.get(None, frozenset()))
+        for symbol in present:
+            if len(narrowed) <= _MAX_CANDIDATES:
+                break
+            narrowed = narrowed & self.postings[symbol] or narrowed
+        rest = sorted(pool - narrowed)[:_MAX_CANDIDATES // 4]
+        return sorted(narrowed)[:_MAX_CANDIDATES], rest
 
     def score(
         self,
@@ -141,7 +193,7 @@ class FactIndex:
             vocab = entry.vocab
             question_cover = sum(w for s, w in weighted.items() if s in vocab) / total
             key_cover = 0.0
-            for key, key_total in zip(entry.keys, entry.key_totals, strict=True):
+            for key, key_total in zip(entry.symbols.keys, entry.key_totals, strict=True):
                 cover = sum(self.weight(s) * concepts[s] for s in key if s in concepts) / key_total
                 key_cover = max(key_cover, cover)
             rough.append((key_cover + question_cover, entry, key_cover, question_cover))
@@ -151,8 +203,8 @@ class FactIndex:
         scored = []
         for i, (_, entry, key_cover, question_cover) in enumerate(rough):
             similarity = 0.0
-            if i < _FUZZY_TOP and entry.phrasings:
-                similarity = max(fuzz.ratio(question, p) for p in entry.sorted_phrasings) / 100
+            if i < _FUZZY_TOP and entry.symbols.phrasings:
+                similarity = max(fuzz.ratio(question, p) for p in entry.symbols.phrasings) / 100
             score = 0.4 * key_cover + 0.4 * question_cover + 0.2 * similarity
             score += self._kind_bonus(reading, entry.fact)
             scored.append(Scored(entry.fact, score, key_cover, question_cover, similarity))
@@ -178,7 +230,7 @@ class FactIndex:
             return "year"
         if geo is not None:
             if geo.startswith("other:"):
-                if (fact.kind == "figure" or fact.geo) and geo not in entry.places:
+                if (fact.kind == "figure" or fact.geo) and geo not in entry.symbols.places:
                     return "geo"
             elif fact.geo is not None and fact.geo != geo:
                 return "geo"
