@@ -1,0 +1,345 @@
+"""Test doubles for the Bot API: no network, ever.
+
+- `FakeRequest`: a `telegram.request.BaseRequest` that records every call and answers like
+  Telegram (as python-telegram-bot's own test suite does), for the Application in-process;
+- `FakeBotApi`: a loopback HTTP server of ours playing the Bot API (getUpdates long polling
+  included), for `qa-bot` started as a subprocess;
+- helpers building the updates Telegram would send.
+
+Also used by benchmarks/bench_bot.py.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from telegram._utils.defaultvalue import DEFAULT_NONE
+from telegram._utils.types import ODVInput
+from telegram.request import BaseRequest, RequestData
+
+TOKEN = "123456789:AAE-fake-token-for-tests-only_0123456789"
+BOT_ID = 123456789
+BOT_USERNAME = "LogementHdfBot"
+USER_ID = 4242
+ADMIN_ID = 1001
+GROUP_ID = -100777
+
+BOT_USER: dict[str, Any] = {
+    "id": BOT_ID,
+    "is_bot": True,
+    "first_name": "Logement HDF",
+    "username": BOT_USERNAME,
+    "can_join_groups": True,
+    "can_read_all_group_messages": True,
+    "supports_inline_queries": True,
+}
+
+Call = tuple[str, dict[str, Any]]
+_TAG = re.compile(r"<[^>]+>")
+
+
+class BotApiState:
+    """What a fake Bot API server answers, shared by the in-process and the HTTP fakes."""
+
+    def __init__(self) -> None:
+        self._ids = itertools.count(1000)
+        self.lock = threading.Lock()
+
+    def result(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getMe":
+            return BOT_USER
+        if method in ("sendMessage", "editMessageText"):
+            with self.lock:
+                message_id = next(self._ids)
+            chat_id = int(params.get("chat_id", 0))
+            message: dict[str, Any] = {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
+                "from": BOT_USER,
+                "text": _TAG.sub("", str(params.get("text", ""))),
+            }
+            if "reply_markup" in params:
+                message["reply_markup"] = params["reply_markup"]
+            return message
+        if method == "getUpdates":
+            return []
+        if method == "getWebhookInfo":
+            return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+        return True
+
+
+class FakeRequest(BaseRequest):
+    """Records (method, parameters) of every request and answers like Telegram would."""
+
+    def __init__(self, state: BotApiState | None = None, *, record: bool = True) -> None:
+        self.state = state or BotApiState()
+        self.calls: list[Call] = []
+        self.record = record
+        self.errors: dict[str, tuple[int, str]] = {}  # method -> (HTTP code, description), once
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = DEFAULT_NONE,
+        write_timeout: ODVInput[float] = DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        name = url.rsplit("/", 1)[-1]
+        params = dict(request_data.parameters) if request_data is not None else {}
+        if self.record:
+            self.calls.append((name, params))
+        if name in self.errors:
+            code, description = self.errors.pop(name)
+            return code, json.dumps({"ok": False, "error_code": code,
+                                     "description": description}).encode()
+        return 200, json.dumps({"ok": True, "result": self.state.result(name, params)}).encode()
+
+    def sent(self, method: str = "sendMessage") -> list[dict[str, Any]]:
+        return [params for name, params in self.calls if name == method]
+
+
+# --------------------------------------------------------------- updates
+_update_ids = itertools.count(1)
+_message_ids = itertools.count(1)
+
+
+def user(user_id: int = USER_ID) -> dict[str, Any]:
+    return {"id": user_id, "is_bot": False, "first_name": "Camille", "language_code": "fr"}
+
+
+def chat(chat_id: int = USER_ID) -> dict[str, Any]:
+    if chat_id > 0:
+        return {"id": chat_id, "type": "private", "first_name": "Camille"}
+    return {"id": chat_id, "type": "supergroup", "title": "Élus de l’Aisne"}
+
+
+def message(text: str | None = None, *, chat_id: int = USER_ID, user_id: int = USER_ID,
+            reply_to: dict[str, Any] | None = None, **extra: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "message_id": next(_message_ids),
+        "date": int(time.time()),
+        "chat": chat(chat_id),
+        "from": user(user_id),
+    }
+    if text is not None:
+        data["text"] = text
+        entities = []
+        if text.startswith("/"):
+            entities.append({"type": "bot_command", "offset": 0, "length": len(text.split()[0])})
+        for match in re.finditer(r"@\w+", text):
+            if match.start() != 0 or not text.startswith("/"):
+                entities.append({"type": "mention", "offset": _utf16(text[: match.start()]),
+                                 "length": _utf16(match.group())})
+        if entities:
+            data["entities"] = entities
+    if reply_to is not None:
+        data["reply_to_message"] = reply_to
+    data.update(extra)
+    return data
+
+
+def _utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def text_update(text: str, *, edited: bool = False, **kwargs: Any) -> dict[str, Any]:
+    key = "edited_message" if edited else "message"
+    data = message(text, **kwargs)
+    if edited:
+        data["edit_date"] = data["date"]
+    return {"update_id": next(_update_ids), key: data}
+
+
+def callback_update(data: str, *, chat_id: int = USER_ID, user_id: int = USER_ID) -> dict[str, Any]:
+    shown = {"message_id": next(_message_ids), "date": int(time.time()), "chat": chat(chat_id),
+             "from": BOT_USER, "text": "…"}
+    return {"update_id": next(_update_ids),
+            "callback_query": {"id": str(next(_update_ids)), "from": user(user_id),
+                               "chat_instance": "ci", "message": shown, "data": data}}
+
+
+def inline_update(query: str, *, user_id: int = USER_ID) -> dict[str, Any]:
+    return {"update_id": next(_update_ids),
+            "inline_query": {"id": str(next(_update_ids)), "from": user(user_id),
+                             "query": query, "offset": ""}}
+
+
+def buttons(params: dict[str, Any]) -> list[tuple[str, str]]:
+    """(text, callback data) of the inline keyboard of a sent message."""
+    markup = params.get("reply_markup") or {}
+    if isinstance(markup, str):
+        markup = json.loads(markup)
+    return [(b["text"], b["callback_data"]) for row in markup.get("inline_keyboard", []) for b in row]
+
+
+# ------------------------------------------------------ loopback server
+@dataclass
+class _Waiter:
+    predicate: Callable[[], bool]
+
+
+class FakeBotApi:
+    """A loopback HTTP server playing the Bot API for one bot token, in a thread.
+
+    `push(update)` queues an update for getUpdates; `wait_for(method, n)` blocks until the bot
+    made `n` calls of `method` (or a generous deadline passes), so tests never depend on speed.
+    """
+
+    def __init__(self, token: str = TOKEN) -> None:
+        self.token = token
+        self.state = BotApiState()
+        self.calls: list[Call] = []
+        self._updates: list[dict[str, Any]] = []
+        self._cond = threading.Condition()
+        self._closed = False
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length)
+                code, payload = api.handle(self.path, self.headers.get("Content-Type", ""), body)
+                self.send_response(code)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST  # noqa: N815
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def __enter__(self) -> FakeBotApi:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+        self.server.shutdown()
+        self.server.server_close()
+
+    # ------------------------------------------------------------ protocol
+    def handle(self, path: str, content_type: str, body: bytes) -> tuple[int, bytes]:
+        prefix = f"/bot{self.token}/"
+        if not path.startswith(prefix):
+            return 404, json.dumps({"ok": False, "error_code": 404,
+                                    "description": "Not Found"}).encode()
+        method = path[len(prefix):].split("?", 1)[0]
+        params = _params(content_type, body)
+        if method == "getUpdates":
+            result: Any = self._get_updates(params)
+        else:
+            result = self.state.result(method, params)
+        with self._cond:
+            self.calls.append((method, params))
+            self._cond.notify_all()
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        timeout = min(float(params.get("timeout") or 0), 5.0)
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+            while not self._updates and not self._closed:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    break
+                self._cond.wait(left)
+            return list(self._updates)
+
+    # ---------------------------------------------------------------- tests
+    def push(self, update: dict[str, Any]) -> None:
+        with self._cond:
+            self._updates.append(update)
+            self._cond.notify_all()
+
+    def count(self, method: str) -> int:
+        with self._cond:
+            return sum(1 for name, _ in self.calls if name == method)
+
+    def sent(self, method: str = "sendMessage") -> list[dict[str, Any]]:
+        with self._cond:
+            return [params for name, params in self.calls if name == method]
+
+    def wait_for(self, method: str, n: int = 1, timeout: float = 60.0) -> list[dict[str, Any]]:
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while sum(1 for name, _ in self.calls if name == method) < n:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(f"{method} called fewer than {n} times: {self.calls!r}")
+                self._cond.wait(left)
+            return [params for name, params in self.calls if name == method]
+
+
+_JSON_FIELDS = {"reply_markup", "results", "commands", "scope", "allowed_updates", "reply_parameters",
+                "link_preview_options", "entities"}
+
+
+def _params(content_type: str, body: bytes) -> dict[str, Any]:
+    if not body:
+        return {}
+    if content_type.startswith("application/json"):
+        data = json.loads(body)
+        return data if isinstance(data, dict) else {}
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        from urllib.parse import parse_qsl
+
+        return {k: json.loads(v) if k in _JSON_FIELDS else v for k, v in parse_qsl(body.decode())}
+    if content_type.startswith("multipart/form-data"):
+        return _multipart(content_type, body)
+    return {}
+
+
+def _multipart(content_type: str, body: bytes) -> dict[str, Any]:
+    """PTB's HTTPXRequest posts multipart/form-data: decode its simple string fields."""
+    boundary = content_type.split("boundary=", 1)[1].strip('"').encode()
+    params: dict[str, Any] = {}
+    for part in body.split(b"--" + boundary):
+        head, _, value = part.partition(b"\r\n\r\n")
+        match = re.search(rb'name="([^"]+)"', head)
+        if not match:
+            continue
+        text = value.rstrip(b"\r\n").decode("utf-8", "replace")
+        try:
+            params[match.group(1).decode()] = json.loads(text)
+        except ValueError:
+            params[match.group(1).decode()] = text
+    return params
