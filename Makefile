@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FACTS := data/facts.db
 KNOWLEDGE := $(shell find knowledge -type f 2>/dev/null)
+SOURCES := $(shell find src bot -name '*.py' 2>/dev/null)
 
 .PHONY: run test bench lint build clean
 
@@ -11,16 +12,21 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-# The stamp files record which extras are installed; they are redone when pyproject.toml changes.
-$(VENV)/.installed: $(BIN)/python pyproject.toml
+# Stamp files record what is installed. `make run` installs the project as users get it
+# (a plain `pip install .`, redone when the code changes); `make test` installs it in
+# editable mode with the test extra, so tests always run the code of the work tree.
+$(VENV)/.installed: $(BIN)/python pyproject.toml $(SOURCES)
 	$(BIN)/pip install --quiet .
+	rm -f $(VENV)/.installed-test
 	touch $@
 
 $(VENV)/.installed-test: $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet ".[test]"
-	touch $(VENV)/.installed $@
+	$(BIN)/pip install --quiet -e ".[test]"
+	rm -f $(VENV)/.installed
+	touch $@
 
-$(FACTS): $(VENV)/.installed $(KNOWLEDGE)
+$(FACTS): $(KNOWLEDGE) | $(BIN)/python
+	$(MAKE) --no-print-directory $(VENV)/.installed
 	$(BIN)/qa build --output $(FACTS)
 
 build: $(FACTS)
@@ -35,7 +41,7 @@ lint: $(VENV)/.installed-test
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q
 
-bench: $(VENV)/.installed-test $(FACTS)
+bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks
 
 clean:

@@ -200,9 +200,10 @@ class Engine:
             return _Decision("unknown", reason="empty")
         ids, rest = self.index.candidates(query.concepts, years=query.years, geo=query.geo)
         allowed, excluded = [], []
+        entities = reading.entities
         for fid in [*ids, *rest]:
             why = self.index.excluded(self._facts[fid], years=query.years, geo=query.geo,
-                                      role=query.role, entities=reading.entities)
+                                      role=query.role, entities=entities)
             (excluded if why else allowed).append((fid, why))
         scored = self.index.score(reading, query.concepts, [fid for fid, _ in allowed])
         if query.new_concepts and query.new_concepts != set(query.concepts):

@@ -16,6 +16,8 @@ An inverted index from symbol to facts keeps the candidates few on large bases.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import json
 import math
 from collections import defaultdict
@@ -118,17 +120,21 @@ class FactIndex:
         """Index `facts`; `symbols` are their precomputed FactSymbols (computed here if absent)."""
         self.lexicon = lexicon
         self.entries: dict[str, _Entry] = {}
-        postings: dict[str, list[str]] = defaultdict(list)
-        by_year: dict[int | None, list[str]] = defaultdict(list)
-        by_geo: dict[str | None, list[str]] = defaultdict(list)
-        for fact in facts:
+        # Postings hold small integers, not ids: set operations on them are fast, and their
+        # order does not depend on string hashing, so results are the same from run to run.
+        self._ids: list[str] = []
+        postings: dict[str, list[int]] = defaultdict(list)
+        by_year: dict[int | None, list[int]] = defaultdict(list)
+        by_geo: dict[str | None, list[int]] = defaultdict(list)
+        for n, fact in enumerate(facts):
             known = symbols.get(fact.id) if symbols else None
             entry = _Entry(fact, known or FactSymbols.of(fact, lexicon), ())
             self.entries[fact.id] = entry
+            self._ids.append(fact.id)
             for symbol in entry.vocab:
-                postings[symbol].append(fact.id)
-            by_year[fact.year].append(fact.id)
-            by_geo[fact.geo].append(fact.id)
+                postings[symbol].append(n)
+            by_year[fact.year].append(n)
+            by_geo[fact.geo].append(n)
         self.postings = {s: frozenset(ids) for s, ids in postings.items()}
         self._by_year = {y: frozenset(ids) for y, ids in by_year.items()}
         self._by_geo = {g: frozenset(ids) for g, ids in by_geo.items()}
@@ -163,20 +169,23 @@ class FactIndex:
         present = sorted((s for s in concepts if s in self.postings), key=lambda s: len(self.postings[s]))
         if not present:
             return [], []
-        pool = frozenset().union(*(self.postings[s] for s in present))
-        if len(pool) <= _MAX_CANDIDATES:
-            return list(pool), []
-        narrowed = pool
-        if years:
-            narrowed = narrowed & frozenset().union(*(self._by_year.get(y, frozenset()) for y in years))
+        if sum(len(self.postings[s]) for s in present) <= _MAX_CANDIDATES:
+            pool = sorted(frozenset().union(*(self.postings[s] for s in present)))
+            return [self._ids[i] for i in pool], []
+        rarest = self.postings[present[0]]
+        narrowed = rarest
+        if years:  # each intersection walks the smaller set only
+            narrowed = frozenset().union(*(narrowed & self._by_year.get(y, frozenset()) for y in years))
         if geo is not None and geo in self._by_geo:
-            narrowed = narrowed & (self._by_geo[geo] | self._by_geo.get(None, frozenset()))
-        for symbol in present:
+            narrowed = (narrowed & self._by_geo[geo]) | (narrowed & self._by_geo.get(None, frozenset()))
+        for symbol in present[1:]:
             if len(narrowed) <= _MAX_CANDIDATES:
                 break
             narrowed = narrowed & self.postings[symbol] or narrowed
-        rest = sorted(pool - narrowed)[:_MAX_CANDIDATES // 4]
-        return sorted(narrowed)[:_MAX_CANDIDATES], rest
+        chosen = sorted(narrowed) if len(narrowed) <= _MAX_CANDIDATES else heapq.nsmallest(_MAX_CANDIDATES, narrowed)
+        # A few facts of the rarest symbol that the slots ruled out: enough to explain an "unknown".
+        rest = sorted(itertools.islice(rarest - narrowed, _MAX_CANDIDATES // 8)) if narrowed is not rarest else []
+        return [self._ids[i] for i in chosen], [self._ids[i] for i in rest]
 
     def score(
         self,
