@@ -49,9 +49,16 @@ class BuildSummary:
         )
 
 
+# The modules whose code shapes the stored symbols: when they change, the base is stale.
+_BUILD_MODULES = ("build.py", "knowledge.py", "lexicon.py", "matcher.py", "normalize.py")
+
+
 def knowledge_digest(root: Path) -> str:
-    """A hash of every file of the knowledge directory: what the base was built from."""
+    """A hash of what the base is built from: every knowledge file and the building code."""
     h = hashlib.sha256()
+    here = Path(__file__).parent
+    for name in _BUILD_MODULES:
+        h.update((here / name).read_bytes())
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         h.update(str(path.relative_to(root)).encode())
         h.update(path.read_bytes())

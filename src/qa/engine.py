@@ -274,8 +274,7 @@ class Engine:
             elif fact.geo == "aisne" and other.geo == "hauts-de-france":
                 suggestions.append(Suggestion(texts.ASK_REGION, "et dans toute la région ?", rid))
             else:
-                suggestions.append(Suggestion(other.attribute[:1].upper() + other.attribute[1:],
-                                              other.phrasings[0] if other.phrasings else other.attribute, rid))
+                suggestions.append(self._suggest(other))
         tail = texts.ONLY_AISNE if fact.geo == "aisne" and query.geo is None else ""
         rendered = render_facts([fact], self._documents, extra=extra, tail=tail)
         cited = [fact, *(f for _, f in extra)]
@@ -293,6 +292,17 @@ class Engine:
             label = f"{self.lexicon.entity_names.get(fact.subject, fact.subject)} : {label}"
         return f"{label[:1].upper()}{label[1:]}" + (f" ({scope})" if scope else "")
 
+    def _suggest(self, fact: Fact, label: str | None = None) -> Suggestion:
+        """A button for `fact`: its label, and a question that asks for it with its scope."""
+        question = fact.phrasings[0] if fact.phrasings else fact.attribute
+        if fact.geo == "aisne":
+            question += " dans l'Aisne"
+        elif fact.geo == "hauts-de-france" and fact.kind == "figure":
+            question += " en Hauts-de-France"
+        if fact.year:
+            question += f" en {fact.year}"
+        return Suggestion(label or self._label(fact), question + " ?", fact.id)
+
     def _clarify(self, query: _Query, decision: _Decision) -> Answer:
         facts = decision.facts
         if decision.reason.startswith("name:"):
@@ -305,8 +315,7 @@ class Engine:
         return Answer(
             status="clarify", text=text, html=_escape(text), confidence=decision.confidence,
             facts=tuple(f.id for f in facts),
-            suggestions=tuple(Suggestion(label, f.phrasings[0] if f.phrasings else label, f.id)
-                              for label, f in zip(labels, facts, strict=True)),
+            suggestions=tuple(self._suggest(f, label) for label, f in zip(labels, facts, strict=True)),
             context=self._context(query, (), candidates=tuple(f.id for f in facts)),
         )
 
@@ -319,7 +328,7 @@ class Engine:
             dated = any(f.year for f in decision.near)
             lines = [texts.UNKNOWN_YEAR.format(years=years, known=self._known_years) if dated
                      else texts.UNKNOWN_YEAR_UNDATED.format(years=years)]
-            suggestions = [Suggestion(self._label(f), f.phrasings[0], f.id) for f in decision.near if f.year]
+            suggestions = [self._suggest(f) for f in decision.near if f.year]
         elif decision.reason == "geo" and query.geo:
             place = reading.geo_name or self.lexicon.place_names.get(query.geo, query.geo)
             others = {f.geo for f in decision.near if f.geo}
@@ -328,13 +337,13 @@ class Engine:
             else:
                 other = " et ".join(self.lexicon.place_names.get(g, g) for g in sorted(others))
                 lines = [texts.UNKNOWN_PLACE_ONLY.format(place=place, other=other)]
-                suggestions = [Suggestion(self._label(f), f.phrasings[0], f.id) for f in decision.near]
+                suggestions = [self._suggest(f) for f in decision.near]
         elif decision.reason == "subject" and decision.near:
             vocab = self.index.entries[decision.near[0].id].vocab
             foreign = [e for e in reading.entities if e not in vocab] or list(reading.entities)
             name = self.lexicon.entity_names.get(foreign[0][1:], foreign[0][1:])
             lines = [texts.UNKNOWN_SUBJECT.format(subject=name)]
-            suggestions = [Suggestion(self._label(f), f.phrasings[0], f.id) for f in decision.near]
+            suggestions = [self._suggest(f) for f in decision.near]
         elif decision.reason in ("role", "entity") or (query.role or "").startswith("other:"):
             entities = [e for e in reading.entities]
             of = ""
@@ -345,7 +354,7 @@ class Engine:
             if known:
                 lines.append(texts.UNKNOWN_ROLE_KNOWN.format(
                     known="; ".join(f"{f.value}, {f.attribute}" for f in known)))
-                suggestions = [Suggestion(self._label(f), f.phrasings[0], f.id) for f in known]
+                suggestions = [self._suggest(f) for f in known]
         elif reading.unknown:
             lines = [texts.UNKNOWN_WORDS.format(words=" ".join(reading.unknown[:3]))]
         lines.append(texts.CAN_ANSWER)

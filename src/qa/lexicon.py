@@ -236,11 +236,13 @@ class Lexicon:
         if words and words[0] in ("ou", "where"):
             kinds.add("where")
         if "axe" in concepts:
-            numbers = [int(s) for s in concepts if s.isdigit() and 1 <= int(s) <= 9]
+            # "axe 2", "axe n°2", "le 2e axe", "le dernier axe"; but "les 4 axes" is a count.
+            at = words.index("axe") if "axe" in words else -1
+            after = [w for w in words[at + 1 : at + 3] if w.isdigit()] if at >= 0 else []
             if ordinal is not None:
                 axis = ordinal
-            elif numbers:
-                axis = numbers[0]
+            elif after:
+                axis = int(after[0])
             elif "dernier" in words:
                 axis = 4
         if axis is not None:

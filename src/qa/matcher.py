@@ -37,7 +37,7 @@ _KIND_FITS: dict[str, frozenset[str]] = {
     "who": frozenset({"person", "contact", "membership", "organisation", "definition"}),
     "where": frozenset({"event", "definition", "organisation"}),
     "when": frozenset({"event"}),
-    "what": frozenset({"definition", "organisation", "membership", "axis", "event", "person", "contact", "figure"}),
+    "what": frozenset({"definition", "organisation", "membership", "axis", "event", "figure"}),
 }
 _KIND_ATTRIBUTES = {"where": ("lieu",), "when": ("date", "dates")}
 _MAX_CANDIDATES = 400  # facts scored in full; the rest are cut by the index's cheap pass
@@ -78,7 +78,11 @@ class FactSymbols:
     def of(cls, fact: Fact, lexicon: Lexicon) -> FactSymbols:
         key = frozenset(s for k in fact.keywords for s in lexicon.symbols(k))
         keys = [key]
-        vocab = set(key) | {f"@{fact.subject}"}
+        numbers = frozenset(s for s in lexicon.symbols(fact.value) if s[0].isdigit())
+        if numbers:
+            keys.append(numbers)  # "à quoi correspond 3 616 ?" points at its figure
+        # The numbers of its value too: "à quoi correspond 3 616 ?", "les 4 axes".
+        vocab = set(key) | {f"@{fact.subject}"} | set(lexicon.symbols(fact.value))
         for text in (*fact.phrasings, *fact.keywords, fact.attribute):
             vocab.update(lexicon.symbols(text))
         if fact.kind == "person":

@@ -21,7 +21,7 @@ from text_to_num import alpha2digit
 __all__ = ["Normalizer", "fold", "normalize", "stem"]
 
 _APOSTROPHES = str.maketrans(
-    {"’": "'", "ʼ": "'", "`": "'", "´": "'", "‘": "'", "œ": "oe", "æ": "ae", "€": " euros ", "%": " pourcent "}
+    {"’": "'", "ʼ": "'", "`": "'", "´": "'", "‘": "'", "œ": "oe", "æ": "ae", "€": " euros ", "%": " pourcent ", "°": " "}
 )
 # Thousands written "3 616", "3.616" or with a no-break space; not "2021 3" nor "144,7".
 _DIGIT_GROUPS = re.compile(r"(?<![\d,.])\d{1,3}(?:[ \u00a0\u202f\u2009.]\d{3})+(?![\d,]\d)")
@@ -102,7 +102,7 @@ class Normalizer:
         text = _TAG.sub(" ", text)
         text = _ELISION.sub(" ", text)
         text = re.sub(r"[-_/']", " ", text)
-        text = re.sub(r"\bn\s*°\s*", " ", text)  # "axe n°2"
+        text = re.sub(r"\bn\s*(?=\d)", " ", text)  # "axe n°2" (the ° is gone by now)
         text = _DIGIT_GROUPS.sub(lambda m: re.sub(r"\D", "", m.group()), text)
         text = _DECIMAL_COMMA.sub(".", text)
         text = _NOT_TOKEN.sub(" ", text)
@@ -118,7 +118,8 @@ class Normalizer:
         out = []
         for word in _number_words(" ".join(words)).split():
             ordinal = _ORDINALS.get(word)
-            out.append(f"#{ordinal}" if ordinal else stem(word))
+            # text2num leaves "deux" as a word ("un" too, but "un" is mostly an article).
+            out.append(f"#{ordinal}" if ordinal else "2" if word == "deux" else stem(word))
         result = " ".join(out)
         if len(self._cache) > 20000:  # bounded: a flood of distinct texts cannot grow it
             self._cache.clear()

@@ -147,3 +147,26 @@ def test_jsonl_record(engine: Engine) -> None:
     record = ask(engine, "contact UNAFO").to_json("x1")
     assert set(record) == {"id", "status", "text", "sources", "confidence", "facts", "suggestions"}
     assert record["sources"][0].keys() == {"document", "title", "quote"}  # type: ignore[index]
+
+
+def test_every_fact_is_reached_by_its_own_suggestion(engine: Engine) -> None:
+    """The question a button asks for a fact must bring that very fact back."""
+    for fact_id in engine._facts:
+        suggestion = engine._suggest(engine.fact(fact_id))
+        answer = engine.ask(suggestion.question)
+        assert (answer.status, answer.facts[:1]) == ("answered", (fact_id,)), suggestion.question
+
+
+@pytest.mark.parametrize(
+    ("question", "fact_id"),
+    [
+        pytest.param("3616", "hdf-2021-logements-rehabilites", id="bare-number"),
+        pytest.param("à quoi correspond le chiffre 11 025 ?", "hdf-2021-menages-loges", id="reverse-lookup"),
+        pytest.param("les 4 axes", "plateforme-axes", id="count-not-axis-number"),
+        pytest.param("quel est l'axe numéro deux", "axe-2", id="axis-number-word"),
+        pytest.param("axe n°3", "axe-3", id="axis-n-degree"),
+    ],
+)
+def test_numbers_in_questions(engine: Engine, question: str, fact_id: str) -> None:
+    answer = engine.ask(question)
+    assert (answer.status, answer.facts[:1]) == ("answered", (fact_id,)), answer.text
