@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+from typing import Any, TypeAlias
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -33,10 +34,11 @@ from . import handlers, texts
 from .dialogue import Dialogue
 from .settings import Settings
 
-__all__ = ["build_application", "post_init", "post_shutdown", "run"]
+__all__ = ["App", "build_application", "post_init", "post_shutdown", "run"]
 
 log = logging.getLogger(__name__)
 
+App: TypeAlias = Application[Any, Any, Any, Any, Any, Any]
 MAX_RETRIES = 3  # AIORateLimiter: retries after a 429 (RetryAfter), waiting as Telegram asks
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -52,17 +54,20 @@ def build_application(
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
     rate_limiter: bool = True,
-) -> Application:  # type: ignore[type-arg]
+) -> App:
     """The bot's Application. `engine`, `request`s and `rate_limiter` are for tests and benches."""
     if settings.token is None:
         raise ValueError("build_application needs a token (the terminal chat needs none)")
-    builder = (
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         ApplicationBuilder()
         .token(settings.token)
         .base_url(settings.base_url)
         .base_file_url(settings.base_file_url)
-        .defaults(Defaults(parse_mode=ParseMode.HTML,
-                           link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+            )
+        )
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
@@ -78,27 +83,30 @@ def build_application(
         app.bot_data["engine"] = engine
 
     # ---- every handler, in order --------------------------------------------------------
-    app.add_handlers([
-        CommandHandler("start", handlers.start),
-        CommandHandler(["aide", texts.HELP_ALIAS], handlers.help_command),
-        CommandHandler("axes", handlers.axes),
-        CommandHandler("sources", handlers.sources),
-        CommandHandler("contact", handlers.contact),
-        # issue 5: *subscriptions.handlers() (its commands and its buttons) go here
-        MessageHandler(PRIVATE & TEXT, handlers.question),
-        MessageHandler(GROUPS & TEXT & handlers.ADDRESSED_TO_BOT, handlers.question),
-        CallbackQueryHandler(handlers.button),  # f:, t:, q: and a notice for anything else
-        InlineQueryHandler(handlers.inline_query),
-        MessageHandler(PRIVATE & filters.COMMAND, handlers.unknown_command),
-        MessageHandler((PRIVATE | (GROUPS & handlers.ADDRESSED_TO_BOT)) & NOT_TEXT,
-                       handlers.not_text),
-    ])
+    app.add_handlers(
+        [
+            CommandHandler("start", handlers.start),
+            CommandHandler(["aide", texts.HELP_ALIAS], handlers.help_command),
+            CommandHandler("axes", handlers.axes),
+            CommandHandler("sources", handlers.sources),
+            CommandHandler("contact", handlers.contact),
+            # issue 5: *subscriptions.handlers() (its commands and its buttons) go here
+            MessageHandler(PRIVATE & TEXT, handlers.question),
+            MessageHandler(GROUPS & TEXT & handlers.ADDRESSED_TO_BOT, handlers.question),
+            CallbackQueryHandler(handlers.button),  # f:, t:, q: and a notice for anything else
+            InlineQueryHandler(handlers.inline_query),
+            MessageHandler(PRIVATE & filters.COMMAND, handlers.unknown_command),
+            MessageHandler(
+                (PRIVATE | (GROUPS & handlers.ADDRESSED_TO_BOT)) & NOT_TEXT, handlers.not_text
+            ),
+        ]
+    )
     app.add_error_handler(handlers.error)
     # issue 5: the delivery job, e.g. app.job_queue.run_repeating(delivery.drain, ...)
     return app
 
 
-async def post_init(app: Application) -> None:  # type: ignore[type-arg]
+async def post_init(app: App) -> None:
     """After `initialize` (getMe): load the engine, open the stores, describe the bot."""
     settings: Settings = app.bot_data["settings"]
     engine = app.bot_data.get("engine")
@@ -123,7 +131,7 @@ async def post_init(app: Application) -> None:  # type: ignore[type-arg]
     log.info("bot @%s ready", app.bot.username)
 
 
-async def post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+async def post_shutdown(app: App) -> None:
     """Close what post_init opened (the engine holds no open resource)."""
     for key in ("state",):
         store = app.bot_data.pop(key, None)

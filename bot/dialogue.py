@@ -148,8 +148,11 @@ class Dialogue:
         lines = [texts.CONTACT_HEAD]
         for fact in contacts:
             source = self.engine.source_of(fact)
-            lines.append(texts.CONTACT_LINE.format(answer=html.escape(fact.answer or fact.value),
-                                                   title=html.escape(source.title)))
+            lines.append(
+                texts.CONTACT_LINE.format(
+                    answer=html.escape(fact.answer or fact.value), title=html.escape(source.title)
+                )
+            )
         return _reply("\n".join(lines))
 
     def forget(self, chat_id: int) -> None:
@@ -183,14 +186,24 @@ class Dialogue:
             items = []
             for i, question in enumerate(texts.EXAMPLES):
                 answer = self.engine.ask(question)
-                items.append(InlineItem(f"x{i}", texts.INLINE_EXAMPLE.format(question=question),
-                                        _first_line(answer.text), _fit(answer).html))
+                items.append(
+                    InlineItem(
+                        f"x{i}",
+                        texts.INLINE_EXAMPLE.format(question=question),
+                        _first_line(answer.text),
+                        _fit(answer).html,
+                    )
+                )
             return tuple(items)
         answer = self.engine.ask(query)
         if answer.status == "clarify":
-            picks = [(s, self.engine.answer_fact(s.fact_id)) for s in answer.suggestions if s.fact_id]
-            return tuple(InlineItem(f"f{i}", s.label, _first_line(a.text), _fit(a).html)
-                         for i, (s, a) in enumerate(picks))
+            picks = [
+                (s, self.engine.answer_fact(s.fact_id)) for s in answer.suggestions if s.fact_id
+            ]
+            return tuple(
+                InlineItem(f"f{i}", s.label, _first_line(a.text), _fit(a).html)
+                for i, (s, a) in enumerate(picks)
+            )
         title = _first_line(answer.text) if answer.status == "answered" else texts.INLINE_NO_ANSWER
         description = answer.sources[0].title if answer.sources else _first_line(answer.text)
         return (InlineItem("a", title, description, _fit(answer).html),)
@@ -202,7 +215,9 @@ class Dialogue:
         for suggestion in answer.suggestions[:MAX_BUTTONS]:
             data = callback_data("f", suggestion.fact_id) if suggestion.fact_id else None
             if data is None:
-                rows.append((self._question_button(chat_id, suggestion.label, suggestion.question),))
+                rows.append(
+                    (self._question_button(chat_id, suggestion.label, suggestion.question),)
+                )
             else:
                 rows.append((Button(_label(suggestion.label), data),))
         fitted = _fit(answer)

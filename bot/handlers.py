@@ -61,7 +61,10 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     if not reply.buttons:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in reply.buttons]
+        [
+            [InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+            for row in reply.buttons
+        ]
     )
 
 
@@ -104,7 +107,11 @@ class _AddressedToBot(filters.MessageFilter):
         username = (bot.username or "").lower()
         entities = message.parse_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION])
         for entity, text in entities.items():
-            if entity.type == MessageEntity.TEXT_MENTION and entity.user and entity.user.id == bot.id:
+            if (
+                entity.type == MessageEntity.TEXT_MENTION
+                and entity.user
+                and entity.user.id == bot.id
+            ):
                 return True
             if entity.type == MessageEntity.MENTION and text[1:].lower() == username:
                 return True

@@ -29,14 +29,16 @@ class TerminalChat:
         self.commands: dict[str, Callable[[], Reply]] = {
             name: self._telegram_only for name in telegram_only
         }
-        self.commands.update({
-            "start": lambda: dialogue.start(CHAT_ID),
-            "aide": dialogue.help,
-            texts.HELP_ALIAS: dialogue.help,
-            "axes": dialogue.axes,
-            "sources": dialogue.sources,
-            "contact": dialogue.contact,
-        })
+        self.commands.update(
+            {
+                "start": lambda: dialogue.start(CHAT_ID),
+                "aide": dialogue.help,
+                texts.HELP_ALIAS: dialogue.help,
+                "axes": dialogue.axes,
+                "sources": dialogue.sources,
+                "contact": dialogue.contact,
+            }
+        )
 
     def handle(self, line: str) -> Reply | None:
         line = line.strip()

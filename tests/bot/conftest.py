@@ -8,9 +8,8 @@ from typing import Any
 
 import pytest_asyncio
 from telegram import Update
-from telegram.ext import Application
 
-from bot.app import build_application
+from bot.app import App, build_application
 from bot.settings import Settings
 from qa import Engine
 
@@ -19,7 +18,7 @@ from .fakes import ADMIN_ID, TOKEN, FakeRequest
 
 @dataclass
 class Harness:
-    app: Application  # type: ignore[type-arg]
+    app: App
     request: FakeRequest
 
     async def feed(self, data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -36,8 +35,13 @@ class Harness:
 async def harness(engine: Engine) -> AsyncIterator[Harness]:
     request = FakeRequest()
     settings = Settings(token=TOKEN, admin_ids=frozenset({ADMIN_ID}))
-    app = build_application(settings, engine=engine, request=request,
-                            get_updates_request=FakeRequest(), rate_limiter=False)
+    app = build_application(
+        settings,
+        engine=engine,
+        request=request,
+        get_updates_request=FakeRequest(),
+        rate_limiter=False,
+    )
     await app.initialize()
     assert app.post_init is not None
     await app.post_init(app)

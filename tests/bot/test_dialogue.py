@@ -27,8 +27,11 @@ OWN_QUESTIONS = [
 
 def questions() -> list[str]:
     dev = SHARED / "eval" / "dev.jsonl"
-    extra = [json.loads(line)["question"] for line in dev.read_text().splitlines() if line.strip()] \
-        if dev.exists() else []
+    extra = (
+        [json.loads(line)["question"] for line in dev.read_text().splitlines() if line.strip()]
+        if dev.exists()
+        else []
+    )
     return OWN_QUESTIONS + extra
 
 
@@ -56,7 +59,9 @@ def test_statuses_are_reported_for_questions_only(engine: Engine) -> None:
 
 def test_a_long_suggestion_goes_behind_a_numbered_button(engine: Engine) -> None:
     dialogue = Dialogue(engine)
-    long_question = "combien de logements réhabilités en 2021 dans toute la région Hauts-de-France ?"
+    long_question = (
+        "combien de logements réhabilités en 2021 dans toute la région Hauts-de-France ?"
+    )
     button = dialogue._question_button(7, "Réhabilités", long_question)
     assert button.data.startswith("q:")
     reply = dialogue.press(7, button.data)
@@ -71,8 +76,16 @@ def test_render_axes_escapes_and_numbers(engine: Engine) -> None:
     assert plain("<b>a &amp; b</b>") == "a & b"
 
 
-@pytest.mark.parametrize("query", ["", "combien de logements réhabilités en 2021", "qui est le président",
-                                   "combien en Bretagne", "x" * 256])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "combien de logements réhabilités en 2021",
+        "qui est le président",
+        "combien en Bretagne",
+        "x" * 256,
+    ],
+)
 def test_inline_items_have_unique_short_ids(engine: Engine, query: str) -> None:
     items = Dialogue(engine).inline(query)
     assert items

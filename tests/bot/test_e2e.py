@@ -31,11 +31,21 @@ def qa_bot() -> list[str]:
 
 
 def bot_env(api: FakeBotApi, facts_db: Path, tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.lower().endswith("_proxy") and not k.startswith(("TELEGRAM_", "WEBHOOK_"))}
-    env.update(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=api.url, QA_FACTS_DB=str(facts_db),
-               QA_KNOWLEDGE=str(KNOWLEDGE), BOT_STATE_DB=str(tmp_path / "state.db"),
-               NO_PROXY="127.0.0.1,localhost", PYTHONUNBUFFERED="1", **extra)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.lower().endswith("_proxy") and not k.startswith(("TELEGRAM_", "WEBHOOK_"))
+    }
+    env.update(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE_URL=api.url,
+        QA_FACTS_DB=str(facts_db),
+        QA_KNOWLEDGE=str(KNOWLEDGE),
+        BOT_STATE_DB=str(tmp_path / "state.db"),
+        NO_PROXY="127.0.0.1,localhost",
+        PYTHONUNBUFFERED="1",
+        **extra,
+    )
     return env
 
 
@@ -56,10 +66,18 @@ def api() -> Iterator[FakeBotApi]:
         yield server
 
 
-def test_polling_question_follow_up_and_button(api: FakeBotApi, facts_db: Path, tmp_path: Path) -> None:
-    process = subprocess.Popen(qa_bot(), env=bot_env(api, facts_db, tmp_path), cwd=ROOT,
-                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True)
+def test_polling_question_follow_up_and_button(
+    api: FakeBotApi, facts_db: Path, tmp_path: Path
+) -> None:
+    process = subprocess.Popen(
+        qa_bot(),
+        env=bot_env(api, facts_db, tmp_path),
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         api.wait_for("getUpdates", timeout=DEADLINE)
         commands = api.wait_for("setMyCommands", timeout=DEADLINE)[0]["commands"]
@@ -110,14 +128,25 @@ def post(url: str, body: bytes, secret: str | None) -> int:
         return e.code
 
 
-def test_webhook_checks_the_secret_and_answers(api: FakeBotApi, facts_db: Path, tmp_path: Path) -> None:
+def test_webhook_checks_the_secret_and_answers(
+    api: FakeBotApi, facts_db: Path, tmp_path: Path
+) -> None:
     import json
 
     port = free_port()
     url = f"http://127.0.0.1:{port}/telegram/hook"
-    env = bot_env(api, facts_db, tmp_path, WEBHOOK_URL=url, WEBHOOK_SECRET="s3cret-hook", PORT=str(port))
-    process = subprocess.Popen(qa_bot(), env=env, cwd=ROOT, stdin=subprocess.DEVNULL,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    env = bot_env(
+        api, facts_db, tmp_path, WEBHOOK_URL=url, WEBHOOK_SECRET="s3cret-hook", PORT=str(port)
+    )
+    process = subprocess.Popen(
+        qa_bot(),
+        env=env,
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         registered = api.wait_for("setWebhook", timeout=DEADLINE)[0]
         assert registered["url"] == url and registered["secret_token"] == "s3cret-hook"

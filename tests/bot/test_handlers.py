@@ -28,12 +28,24 @@ def test_post_init_registers_every_command_in_french(harness: Harness) -> None:
     public = [c for c in menus if "scope" not in c]
     assert len(public) == 1
     names = [c["command"] for c in public[0]["commands"]]
-    assert names == ["start", "aide", "axes", "abonner", "desabonner", "abonnements", "sources",
-                     "contact", "mesdonnees", "oublier"]
+    assert names == [
+        "start",
+        "aide",
+        "axes",
+        "abonner",
+        "desabonner",
+        "abonnements",
+        "sources",
+        "contact",
+        "mesdonnees",
+        "oublier",
+    ]
     admin = [c for c in menus if "scope" in c]
     assert admin[0]["scope"]["chat_id"] == ADMIN_ID
     assert {"annonce", "stats"} <= {c["command"] for c in admin[0]["commands"]}
-    assert [p["description"] for p in harness.request.sent("setMyDescription")] == [texts.DESCRIPTION]
+    assert [p["description"] for p in harness.request.sent("setMyDescription")] == [
+        texts.DESCRIPTION
+    ]
     assert "engine" in harness.app.bot_data and "dialogue" in harness.app.bot_data
 
 
@@ -70,7 +82,7 @@ async def test_start_offers_three_example_questions_that_work(harness: Harness) 
 @pytest.mark.parametrize("command", ["/aide", "/help"])
 async def test_help_lists_every_command_with_an_example(harness: Harness, command: str) -> None:
     text = only(await harness.replies(text_update(command)))["text"]
-    for name, _, example in texts.COMMANDS:
+    for name, _, _ in texts.COMMANDS:
         assert f"/{name} :" in text
     assert "/abonner 2" in text and "/annonce" not in text
     assert f"@{BOT_USERNAME}" in text
@@ -78,7 +90,9 @@ async def test_help_lists_every_command_with_an_example(harness: Harness, comman
 
 @pytest.mark.asyncio
 async def test_help_shows_admin_commands_to_admins_only(harness: Harness) -> None:
-    text = only(await harness.replies(text_update("/aide", chat_id=ADMIN_ID, user_id=ADMIN_ID)))["text"]
+    text = only(await harness.replies(text_update("/aide", chat_id=ADMIN_ID, user_id=ADMIN_ID)))[
+        "text"
+    ]
     assert "/annonce" in text and "/stats" in text
 
 
@@ -119,7 +133,9 @@ async def test_typed_follow_up_uses_the_chat_context(harness: Harness) -> None:
     await harness.feed(text_update(QUESTION))
     reply = only(await harness.replies(text_update("et dans l'Aisne ?")))
     assert "<b>1\u202f000</b>" in reply["text"] and "Aisne" in reply["text"]
-    other_chat = only(await harness.replies(text_update("et dans l'Aisne ?", chat_id=777, user_id=777)))
+    other_chat = only(
+        await harness.replies(text_update("et dans l'Aisne ?", chat_id=777, user_id=777))
+    )
     assert "1\u202f000" not in other_chat["text"]  # contexts are per chat
 
 
@@ -168,10 +184,16 @@ async def test_question_is_logged_when_a_state_store_is_present(harness: Harness
 # -------------------------------------------------------------- unknown buttons
 @pytest.mark.asyncio
 @pytest.mark.parametrize("data", ["zzz", "q:999", "q:", "f:no-such-fact", "t:", "s:2", "f:"])
-async def test_buttons_the_bot_did_not_issue_get_a_short_notice(harness: Harness, data: str) -> None:
+async def test_buttons_the_bot_did_not_issue_get_a_short_notice(
+    harness: Harness, data: str
+) -> None:
     calls = await harness.feed(callback_update(data))
-    assert calls == [("answerCallbackQuery", {"callback_query_id": calls[0][1]["callback_query_id"],
-                                              "text": texts.BUTTON_EXPIRED})]
+    assert calls == [
+        (
+            "answerCallbackQuery",
+            {"callback_query_id": calls[0][1]["callback_query_id"], "text": texts.BUTTON_EXPIRED},
+        )
+    ]
     assert only(await harness.replies(text_update(QUESTION)))  # still serving
 
 
@@ -184,7 +206,8 @@ async def test_question_buttons_do_not_survive_a_restart(harness: Harness) -> No
     harness.app.bot_data["dialogue"] = Dialogue(dialogue.engine)  # what a restart leaves
     calls = await harness.feed(callback_update(f"q:{number}"))
     assert [(name, params.get("text")) for name, params in calls] == [
-        ("answerCallbackQuery", texts.BUTTON_EXPIRED)]
+        ("answerCallbackQuery", texts.BUTTON_EXPIRED)
+    ]
 
 
 # ---------------------------------------------------------------------- errors

@@ -21,15 +21,17 @@ def test_defaults_without_any_variable() -> None:
 
 
 def test_every_variable() -> None:
-    settings = Settings.from_env({
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE_URL": "http://127.0.0.1:8081/bot/",
-        "BOT_ADMIN_IDS": " 12, 34 ,",
-        "BOT_STATE_DB": "/var/lib/bot/state.db",
-        "WEBHOOK_URL": "http://bot.local:8443/telegram/hook",
-        "WEBHOOK_SECRET": "s3cret_-X",
-        "PORT": "8443",
-    })
+    settings = Settings.from_env(
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": "http://127.0.0.1:8081/bot/",
+            "BOT_ADMIN_IDS": " 12, 34 ,",
+            "BOT_STATE_DB": "/var/lib/bot/state.db",
+            "WEBHOOK_URL": "http://bot.local:8443/telegram/hook",
+            "WEBHOOK_SECRET": "s3cret_-X",
+            "PORT": "8443",
+        }
+    )
     assert settings.token == TOKEN
     assert settings.base_url == "http://127.0.0.1:8081/bot"
     assert settings.base_file_url == "http://127.0.0.1:8081/file/bot"
@@ -43,18 +45,23 @@ def test_state_db_follows_xdg() -> None:
     assert default_state_db({"XDG_STATE_HOME": "/st"}) == Path("/st/logement-hdf-bot/state.db")
 
 
-@pytest.mark.parametrize(("env", "names"), [
-    ({"TELEGRAM_BOT_TOKEN": "not-a-token"}, "TELEGRAM_BOT_TOKEN"),
-    ({"TELEGRAM_API_BASE_URL": "api.telegram.org"}, "TELEGRAM_API_BASE_URL"),
-    ({"BOT_ADMIN_IDS": "12,alice"}, "BOT_ADMIN_IDS"),
-    ({"PORT": "http"}, "PORT"),
-    ({"PORT": "70000"}, "PORT"),
-    ({"WEBHOOK_URL": "https://bot.example.org/hook"}, "WEBHOOK_SECRET"),
-    ({"WEBHOOK_URL": "bot.example.org/hook", "WEBHOOK_SECRET": "x"}, "WEBHOOK_URL"),
-    ({"WEBHOOK_URL": "http://bot.example.org/hook", "WEBHOOK_SECRET": "x"}, "https"),
-    ({"WEBHOOK_URL": "https://bot.example.org/hook", "WEBHOOK_SECRET": "with space"},
-     "WEBHOOK_SECRET"),
-])
+@pytest.mark.parametrize(
+    ("env", "names"),
+    [
+        ({"TELEGRAM_BOT_TOKEN": "not-a-token"}, "TELEGRAM_BOT_TOKEN"),
+        ({"TELEGRAM_API_BASE_URL": "api.telegram.org"}, "TELEGRAM_API_BASE_URL"),
+        ({"BOT_ADMIN_IDS": "12,alice"}, "BOT_ADMIN_IDS"),
+        ({"PORT": "http"}, "PORT"),
+        ({"PORT": "70000"}, "PORT"),
+        ({"WEBHOOK_URL": "https://bot.example.org/hook"}, "WEBHOOK_SECRET"),
+        ({"WEBHOOK_URL": "bot.example.org/hook", "WEBHOOK_SECRET": "x"}, "WEBHOOK_URL"),
+        ({"WEBHOOK_URL": "http://bot.example.org/hook", "WEBHOOK_SECRET": "x"}, "https"),
+        (
+            {"WEBHOOK_URL": "https://bot.example.org/hook", "WEBHOOK_SECRET": "with space"},
+            "WEBHOOK_SECRET",
+        ),
+    ],
+)
 def test_invalid_values_are_named_clearly(env: dict[str, str], names: str) -> None:
     with pytest.raises(SettingsError, match=names):
         Settings.from_env(env)
@@ -62,7 +69,9 @@ def test_invalid_values_are_named_clearly(env: dict[str, str], names: str) -> No
 
 def test_secrets_are_never_shown() -> None:
     secret_token = TOKEN.replace("fake", "real")
-    settings = Settings.from_env({"TELEGRAM_BOT_TOKEN": secret_token, "WEBHOOK_SECRET": "hush-hush"})
+    settings = Settings.from_env(
+        {"TELEGRAM_BOT_TOKEN": secret_token, "WEBHOOK_SECRET": "hush-hush"}
+    )
     assert secret_token not in repr(settings) and "hush-hush" not in repr(settings)
     with pytest.raises(SettingsError) as error:
         Settings.from_env({"TELEGRAM_BOT_TOKEN": "1234:short"})

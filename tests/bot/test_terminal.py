@@ -17,13 +17,15 @@ from ..conftest import KNOWLEDGE, ROOT
 
 
 def test_question_follow_up_button_and_commands(engine: Engine) -> None:
-    stdin = io.StringIO("combien de logements réhabilités en 2021\n"
-                        "et dans l'Aisne ?\n"
-                        "1\n"
-                        "/axes\n"
-                        "/abonner 2\n"
-                        "/nimporte\n"
-                        "\n")
+    stdin = io.StringIO(
+        "combien de logements réhabilités en 2021\n"
+        "et dans l'Aisne ?\n"
+        "1\n"
+        "/axes\n"
+        "/abonner 2\n"
+        "/nimporte\n"
+        "\n"
+    )
     stdout = io.StringIO()
     assert run(Dialogue(engine), stdin, stdout) == 0
     out = stdout.getvalue()
@@ -52,8 +54,13 @@ def test_qa_bot_without_token_chats_in_the_terminal(facts_db: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_"))}
     env.update(QA_FACTS_DB=str(facts_db), QA_KNOWLEDGE=str(KNOWLEDGE))
     result = subprocess.run(
-        [sys.executable, "-m", "bot"], input="contact UNAFO\n/sources\n", capture_output=True,
-        text=True, env=env, cwd=ROOT, timeout=120,
+        [sys.executable, "-m", "bot"],
+        input="contact UNAFO\n/sources\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert "p.pruvost@union-habitat.org" in result.stdout
@@ -63,7 +70,14 @@ def test_qa_bot_without_token_chats_in_the_terminal(facts_db: Path) -> None:
 
 def test_invalid_configuration_exits_with_a_clear_message() -> None:
     env = dict(os.environ, PORT="quatre")
-    result = subprocess.run([sys.executable, "-m", "bot"], input="", capture_output=True,
-                            text=True, env=env, cwd=ROOT, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        input="",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert result.returncode == 2
     assert "PORT" in result.stderr and "quatre" in result.stderr
