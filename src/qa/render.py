@@ -91,16 +91,19 @@ def render_facts(
     if tail:
         text_lines.append(tail)
         html_lines.append(html.escape(tail))
-    cited: list[Fact] = []
+    # One "Source" line per document, then each distinct quote taken from it.
+    quotes_by_document: dict[str, list[str]] = {}
     for fact in [*main, *(f for _, f in extra)]:
-        if all(fact.quote != c.quote for c in cited):
-            cited.append(fact)
-    for fact in cited:
-        document = documents[fact.document_id]
+        quotes = quotes_by_document.setdefault(fact.document_id, [])
+        if fact.quote not in quotes:
+            quotes.append(fact.quote)
+    for document_id, quotes in quotes_by_document.items():
+        document = documents[document_id]
         origin = _origin(document)
         where = f"« {document.title} »" + (f" ({origin})" if origin else "")
-        text_lines.append(f"Source : {where}\n« {fact.quote} »")
-        html_lines.append(
-            f"<i>Source : {html.escape(where)}</i>\n<blockquote>{html.escape(fact.quote)}</blockquote>"
-        )
+        text_lines.append(f"Source : {where}")
+        html_lines.append(f"<i>Source : {html.escape(where)}</i>")
+        for quote in quotes:
+            text_lines.append(f"« {quote} »")
+            html_lines.append(f"<blockquote>{html.escape(quote)}</blockquote>")
     return Rendered("\n".join(text_lines), "\n".join(html_lines))
