@@ -203,7 +203,7 @@ class Engine:
         entities = reading.entities
         for fid in [*ids, *rest]:
             why = self.index.excluded(self._facts[fid], years=query.years, geo=query.geo,
-                                      role=query.role, entities=entities)
+                                      role=query.role, entities=entities, counted=reading.counted)
             (excluded if why else allowed).append((fid, why))
         scored = self.index.score(reading, query.concepts, [fid for fid, _ in allowed])
         if query.new_concepts and query.new_concepts != set(query.concepts):
@@ -357,6 +357,9 @@ class Engine:
                 suggestions = [self._suggest(f) for f in known]
         elif reading.unknown:
             lines = [texts.UNKNOWN_WORDS.format(words=" ".join(reading.unknown[:3]))]
+        elif decision.reason == "counted" and reading.counted:
+            what = self.index.counted(reading.counted).lstrip("@").replace("_", " ")
+            lines = [texts.UNKNOWN_COUNTED.format(what=what)]
         lines.append(texts.CAN_ANSWER)
         if not suggestions:
             suggestions = [Suggestion(q, q) for q in texts.EXAMPLES]

@@ -48,6 +48,7 @@ class Reading:
     kinds: frozenset[str] = frozenset()
     role: str | None = None
     role_word: str | None = None
+    counted: tuple[str, ...] = ()  # the words after "combien de", where what is counted is named
     unknown: tuple[str, ...] = ()  # content words that no fact nor lexicon entry knows
     ambiguous_names: tuple[str, ...] = ()  # e.g. "bertrand": two people
     followup: bool = False
@@ -175,8 +176,11 @@ class Lexicon:
         )
         return match[0] if match else word
 
-    def _symbolize(self, words: list[str]) -> tuple[list[str], list[str]]:
-        """Greedy longest-phrase matching; returns (symbols, unmatched content words)."""
+    def _symbolize(self, words: list[str], positions: list[int] | None = None) -> tuple[list[str], list[str]]:
+        """Greedy longest-phrase matching; returns (symbols, unmatched content words).
+
+        When `positions` is given, the index of each symbol's first word is appended to it.
+        """
         out: list[str] = []
         unknown: list[str] = []
         i = 0
@@ -190,18 +194,40 @@ class Lexicon:
                     if not any(w in self._triggers for w in words[max(0, i - 2) : i]):
                         continue
                 out.append(symbol)
+                if positions is not None:
+                    positions.append(i)
                 i += size
                 break
             else:
                 word = words[i]
                 if word.isdigit() or word.startswith("#") or re.fullmatch(r"\d+\.\d+", word):
                     out.append(word)
+                    if positions is not None:
+                        positions.append(i)
                 elif word not in self.stopwords:
                     out.append(word)
+                    if positions is not None:
+                        positions.append(i)
                     if word not in self._vocabulary or word in self.outside:
                         unknown.append(word)
                 i += 1
         return out, unknown
+
+    def _counted(self, words: list[str], symbols: list[str], positions: list[int]) -> tuple[str, ...]:
+        """The content symbols of the 3 words after "combien de" / "nombre de".
+
+        "combien pour le NPNRU" or "combien a été investi" count nothing in particular.
+        The matcher picks among them (an adjective may come first: "nouveaux ménages").
+        """
+        start = next((p for s, p in zip(symbols, positions, strict=True) if s == "kind:count"), None)
+        if start is None or start + 1 >= len(words):
+            return ()
+        nxt = start + 1
+        if words[nxt] in ("de", "des", "du", "d"):
+            nxt += 1
+        elif words[nxt] in self.stopwords:
+            return ()
+        return tuple(s for s, p in zip(symbols, positions, strict=True) if nxt <= p < nxt + 3 and ":" not in s)
 
     def _sizes(self, remaining: int) -> list[tuple[int, dict[tuple[str, ...], str]]]:
         """Phrase lengths to try, longest first; at each length places before other words."""
@@ -212,8 +238,10 @@ class Lexicon:
         english_hits = sum(1 for w in raw_words if fold(w).strip("?!.,") in self.english)
         words = [self.correct(w) for w in self._norm(question).split()]
         normalized = " ".join(words)
-        symbols, unknown = self._symbolize(words)
+        positions: list[int] = []
+        symbols, unknown = self._symbolize(words, positions)
         concepts: list[str] = []
+        counted: tuple[str, ...] = ()
         years: list[int] = []
         kinds: set[str] = set()
         geo = role = role_word = None
@@ -223,6 +251,8 @@ class Lexicon:
                 geo = symbol[4:] if geo is None or geo == "hauts-de-france" else geo
             elif symbol.startswith("kind:"):
                 kinds.add(symbol[5:])
+                if symbol == "kind:count":
+                    counted = self._counted(words, symbols, positions)
             elif symbol.startswith("role:"):
                 role = symbol[5:]
                 role_word = self.role_names.get(role, role)
@@ -252,6 +282,8 @@ class Lexicon:
         for kind, phrases in self.smalltalk.items():
             if normalized in phrases or (kind == "greeting" and not concepts and not kinds and words and words[0] in phrases):
                 smalltalk = kind
+        if smalltalk is None and not concepts and not kinds and any(w in self.smalltalk.get("thanks", ()) for w in words):
+            smalltalk = "thanks"  # "ok merci", "merci bien"
         if smalltalk is None and words and not content:
             smalltalk = "greeting"
         return Reading(
@@ -265,6 +297,7 @@ class Lexicon:
             kinds=frozenset(kinds),
             role=role,
             role_word=role_word,
+            counted=counted,
             unknown=tuple(unknown),
             ambiguous_names=tuple(c for c in concepts if c in self.ambiguous_names),
             followup=bool(words) and words[0] in _FOLLOWUP_STARTS,

@@ -61,18 +61,19 @@ class FactSymbols:
     vocab: frozenset[str]  # every symbol its phrasings, keywords, attribute and subject use
     places: frozenset[str]  # places named by its quote or phrasings ("other:lille")
     phrasings: tuple[str, ...]  # normalised phrasings, words sorted (for rapidfuzz)
+    counts: frozenset[str] = frozenset()  # what a figure counts: its unit and key concepts
 
     def to_json(self) -> str:
         return json.dumps({
             "keys": [sorted(k) for k in self.keys], "vocab": sorted(self.vocab),
-            "places": sorted(self.places), "phrasings": list(self.phrasings),
+            "places": sorted(self.places), "phrasings": list(self.phrasings), "counts": sorted(self.counts),
         }, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> FactSymbols:
         data = json.loads(text)
         return cls(tuple(frozenset(k) for k in data["keys"]), frozenset(data["vocab"]),
-                   frozenset(data["places"]), tuple(data["phrasings"]))
+                   frozenset(data["places"]), tuple(data["phrasings"]), frozenset(data["counts"]))
 
     @classmethod
     def of(cls, fact: Fact, lexicon: Lexicon) -> FactSymbols:
@@ -99,12 +100,24 @@ class FactSymbols:
             vocab=frozenset(vocab),
             places=frozenset(places),
             phrasings=tuple(" ".join(sorted(lexicon.normalize(p).split())) for p in fact.phrasings),
+            counts=_counts(fact, key, lexicon),
         )
 
 
 def fact_vocabulary(facts: Iterable[Fact], lexicon: Lexicon) -> list[str]:
     """The words of the facts that typo correction may aim at."""
     return sorted(lexicon.vocabulary_of(t for f in facts for t in (*f.phrasings, *f.keywords, f.attribute, f.value)))
+
+
+def _counts(fact: Fact, key: frozenset[str], lexicon: Lexicon) -> frozenset[str]:
+    """What "combien de X" may ask of a figure: its unit, or its key ("réhabilitations").
+
+    An amount of money counts money only: "combien de salariés" is not 26,4 millions d'euros.
+    """
+    if fact.kind != "figure":
+        return frozenset()
+    unit = frozenset(lexicon.symbols(fact.unit or ""))
+    return unit if "euro" in unit else unit | key
 
 
 @dataclass(frozen=True)
@@ -146,6 +159,7 @@ class FactIndex:
             s for e in self.entries.values() if e.fact.kind == "person"
             for s in lexicon.symbols(e.fact.value) if s.startswith("@")
         )
+        self._countables = frozenset().union(*(e.symbols.counts for e in self.entries.values()))
         n = max(len(self.entries), 1)
         self._idf = {s: math.log(1 + n / len(ids)) for s, ids in self.postings.items()}
         self._unknown_weight = math.log(1 + n)
@@ -236,7 +250,7 @@ class FactIndex:
         return -0.25
 
     def excluded(self, fact: Fact, *, years: tuple[int, ...], geo: str | None, role: str | None,
-                 entities: tuple[str, ...]) -> str | None:
+                 entities: tuple[str, ...], counted: tuple[str, ...] = ()) -> str | None:
         """Why a fact cannot answer a question that sets these slots, or None if it can."""
         entry = self.entries[fact.id]
         if years and fact.year not in years:
@@ -249,6 +263,10 @@ class FactIndex:
                 return "geo"
             elif fact.geo is None and fact.kind == "figure" and geo == "aisne":
                 return "geo"
+        if fact.kind == "figure" and counted and fact.unit and self.counted(counted) not in entry.symbols.counts:
+            return "counted"  # "combien de salariés" is not answered by a number of aids
+        if role is not None and fact.kind != "person":
+            return "role"  # "qui est le président de 3F" is not answered by a list of subsidiaries
         if fact.kind == "figure":
             # "réhabilités par Clésence": the region's figure is not Clésence's figure.
             foreign = [e for e in entities if e not in entry.vocab and not self._is_person(e)]
@@ -261,6 +279,10 @@ class FactIndex:
             if organisations and f"@{fact.subject}" not in organisations:
                 return "entity"
         return None
+
+    def counted(self, following: tuple[str, ...]) -> str:
+        """What "combien de ..." counts: the first word some figure counts, else the first word."""
+        return next((s for s in following if s in self._countables), following[0])
 
     def _is_person(self, symbol: str) -> bool:
         return symbol in self._persons

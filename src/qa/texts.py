@@ -22,6 +22,7 @@ ENGLISH_PREFIX = "(Je réponds en français.)"
 
 UNKNOWN = "Je n’ai pas cette information dans mes documents."
 UNKNOWN_WORDS = "Je n’ai pas d’information sur « {words} » dans mes documents."
+UNKNOWN_COUNTED = "Je n’ai pas de chiffre sur le nombre de « {what} » dans mes documents."
 UNKNOWN_YEAR = "Je n’ai pas ce chiffre pour {years} : mes documents donnent les chiffres de l’année {known}."
 UNKNOWN_YEAR_UNDATED = "Mes documents ne permettent pas de répondre pour {years}."
 UNKNOWN_PLACE = (
