@@ -356,9 +356,9 @@ class Engine:
                     known="; ".join(f"{f.value}, {f.attribute}" for f in known)))
                 suggestions = [self._suggest(f) for f in known]
         elif reading.unknown:
-            lines = [texts.UNKNOWN_WORDS.format(words=" ".join(reading.unknown[:3]))]
+            lines = [texts.UNKNOWN_WORDS.format(words=self.lexicon.surface(reading.original, reading.unknown[:3]))]
         elif decision.reason == "counted" and reading.counted:
-            what = self.index.counted(reading.counted).lstrip("@").replace("_", " ")
+            what = self.lexicon.surface(reading.original, [self.index.counted(reading.counted)])
             lines = [texts.UNKNOWN_COUNTED.format(what=what)]
         lines.append(texts.CAN_ANSWER)
         if not suggestions:

@@ -40,6 +40,7 @@ class Reading:
 
     normalized: str
     concepts: tuple[str, ...]  # content symbols: concepts and @entities, in question order
+    original: str = ""
     years: tuple[int, ...] = ()
     geo: str | None = None
     geo_name: str | None = None
@@ -229,6 +230,13 @@ class Lexicon:
             return ()
         return tuple(s for s, p in zip(symbols, positions, strict=True) if nxt <= p < nxt + 3 and ":" not in s)
 
+    def surface(self, question: str, words: Iterable[str]) -> str:
+        """The words of `question` as typed whose normalised forms are `words` (for replies)."""
+        wanted = set(words)
+        typed = [w for w in re.split(r"[\s'’,;:!?.()\"«»]+", question) if w]
+        found = [w for w in typed if self._norm(w) in wanted or self.correct(self._norm(w)) in wanted]
+        return " ".join(found) if found else " ".join(wanted)
+
     def _sizes(self, remaining: int) -> list[tuple[int, dict[tuple[str, ...], str]]]:
         """Phrase lengths to try, longest first; at each length places before other words."""
         return self._size_plans[min(_MAX_PHRASE, remaining)]
@@ -287,6 +295,7 @@ class Lexicon:
         if smalltalk is None and words and not content:
             smalltalk = "greeting"
         return Reading(
+            original=question,
             normalized=normalized,
             concepts=tuple(dict.fromkeys(concepts)),
             years=tuple(years),
