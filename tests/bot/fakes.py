@@ -364,23 +364,5 @@ def _params(content_type: str, body: bytes) -> dict[str, Any]:
         from urllib.parse import parse_qsl
 
         return {k: json.loads(v) if k in _JSON_FIELDS else v for k, v in parse_qsl(body.decode())}
-    if content_type.startswith("multipart/form-data"):
-        return _multipart(content_type, body)
     return {}
 
-
-def _multipart(content_type: str, body: bytes) -> dict[str, Any]:
-    """PTB's HTTPXRequest posts multipart/form-data: decode its simple string fields."""
-    boundary = content_type.split("boundary=", 1)[1].strip('"').encode()
-    params: dict[str, Any] = {}
-    for part in body.split(b"--" + boundary):
-        head, _, value = part.partition(b"\r\n\r\n")
-        match = re.search(rb'name="([^"]+)"', head)
-        if not match:
-            continue
-        text = value.rstrip(b"\r\n").decode("utf-8", "replace")
-        try:
-            params[match.group(1).decode()] = json.loads(text)
-        except ValueError:
-            params[match.group(1).decode()] = text
-    return params
