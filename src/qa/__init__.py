@@ -8,7 +8,7 @@ from __future__ import annotations
 from .build import BuildSummary, build
 from .engine import Engine
 from .errors import FactBaseError, KnowledgeError, QAError
-from .records import Answer, Axis, Context, Document, Fact, Source, Suggestion
+from .records import Answer, Axis, Context, Document, Fact, Source, Status, Suggestion
 
 __all__ = [
     "Answer",
@@ -22,6 +22,7 @@ __all__ = [
     "KnowledgeError",
     "QAError",
     "Source",
+    "Status",
     "Suggestion",
     "build",
 ]

@@ -235,7 +235,8 @@ class Lexicon:
         wanted = set(words)
         typed = [w for w in re.split(r"[\s'’,;:!?.()\"«»]+", question) if w]
         found = [w for w in typed if self._norm(w) in wanted or self.correct(self._norm(w)) in wanted]
-        return " ".join(found) if found else " ".join(wanted)
+        # Never echo a flood: at most three words of at most 30 characters each.
+        return " ".join(w if len(w) <= 30 else w[:29] + "…" for w in (found or sorted(wanted))[:3])
 
     def _sizes(self, remaining: int) -> list[tuple[int, dict[tuple[str, ...], str]]]:
         """Phrase lengths to try, longest first; at each length places before other words."""

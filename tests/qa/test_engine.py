@@ -170,3 +170,8 @@ def test_every_fact_is_reached_by_its_own_suggestion(engine: Engine) -> None:
 def test_numbers_in_questions(engine: Engine, question: str, fact_id: str) -> None:
     answer = engine.ask(question)
     assert (answer.status, answer.facts[:1]) == ("answered", (fact_id,)), answer.text
+
+
+def test_unknown_reply_never_echoes_a_flood(engine: Engine) -> None:
+    answer = engine.ask("combien de " + "z" * 4000 + " et " + "y" * 50)
+    assert answer.status == "unknown" and len(answer.text) < 1000
