@@ -65,10 +65,16 @@ def knowledge_digest(root: Path) -> str:
     return h.hexdigest()
 
 
+def _table(db: sqlite_utils.Database, name: str) -> sqlite_utils.db.Table:
+    table = db[name]
+    assert isinstance(table, sqlite_utils.db.Table)  # a name we create, never a view
+    return table
+
+
 def _write(db: sqlite_utils.Database, kb: Knowledge, digest: str) -> tuple[int, int]:
     # What the matcher needs of each fact is computed here, once, rather than at each start.
     lexicon = Lexicon(kb.lexicon, kb.places)
-    db["documents"].insert_all(
+    _table(db, "documents").insert_all(
         (
             {
                 "id": d.id, "title": d.title, "title_given_by_us": d.title_given_by_us,
@@ -78,7 +84,7 @@ def _write(db: sqlite_utils.Database, kb: Knowledge, digest: str) -> tuple[int, 
         ),
         pk="id",
     )
-    db["facts"].insert_all(
+    _table(db, "facts").insert_all(
         (
             {
                 "id": f.id, "kind": f.kind, "subject": f.subject, "attribute": f.attribute,
@@ -97,7 +103,7 @@ def _write(db: sqlite_utils.Database, kb: Knowledge, digest: str) -> tuple[int, 
         columns={"value_number": float, "year": int},
     )
     entities = kb.lexicon.get("entities", {})
-    db["entities"].insert_all(
+    _table(db, "entities").insert_all(
         ({"id": key, "kind": e.get("kind", ""), "name": e.get("name", key)} for key, e in sorted(entities.items())),
         pk="id",
     )
@@ -106,11 +112,13 @@ def _write(db: sqlite_utils.Database, kb: Knowledge, digest: str) -> tuple[int, 
         for key, e in sorted(entities.items())
         for alias in e.get("aliases", [])
     ]
-    db["aliases"].insert_all(alias_rows, pk=("alias", "entity_id"), foreign_keys=[("entity_id", "entities", "id")])
+    _table(db, "aliases").insert_all(
+        alias_rows, pk=("alias", "entity_id"), foreign_keys=[("entity_id", "entities", "id")]
+    )
     by_id = {f.id: f for f in kb.facts}
     # Created explicitly: a knowledge directory without axes still gets the (empty) table.
-    db["axes"].create({"n": int, "title": str, "text": str, "fact_id": str}, pk="n")
-    db["axes"].insert_all(
+    _table(db, "axes").create({"n": int, "title": str, "text": str, "fact_id": str}, pk="n")
+    _table(db, "axes").insert_all(
         (
             {"n": n, "title": by_id[fid].value, "text": by_id[fid].quote, "fact_id": fid}
             for fid, n in sorted(kb.axis_of.items(), key=lambda item: item[1])
@@ -124,7 +132,7 @@ def _write(db: sqlite_utils.Database, kb: Knowledge, digest: str) -> tuple[int, 
         "places": kb.places,
         "vocabulary": fact_vocabulary(kb.facts, lexicon),
     }
-    db["meta"].insert_all(
+    _table(db, "meta").insert_all(
         ({"key": k, "value": json.dumps(v, ensure_ascii=False, sort_keys=True)} for k, v in meta.items()),
         pk="key",
     )

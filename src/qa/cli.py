@@ -71,7 +71,7 @@ def _cmd_ask(args: argparse.Namespace) -> int:
 def _cmd_publish(args: argparse.Namespace) -> int:
     from .publish import publish_main  # the state database is only needed here
 
-    return publish_main(args)
+    return int(publish_main(args))
 
 
 def _parser() -> argparse.ArgumentParser:

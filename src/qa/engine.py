@@ -199,7 +199,8 @@ class Engine:
         if not query.concepts:
             return _Decision("unknown", reason="empty")
         ids, rest = self.index.candidates(query.concepts, years=query.years, geo=query.geo)
-        allowed, excluded = [], []
+        allowed: list[tuple[str, str | None]] = []
+        excluded: list[tuple[str, str | None]] = []
         entities = reading.entities
         for fid in [*ids, *rest]:
             why = self.index.excluded(self._facts[fid], years=query.years, geo=query.geo,
@@ -213,9 +214,9 @@ class Engine:
             scored = sorted((self._prefer_region(s) for s in scored), key=lambda s: (-s.score, s.fact.id))
         best = scored[0] if scored else None
         runner = scored[1] if len(scored) > 1 else None
-        if best and best.score >= ANSWER_MIN and best.question_cover >= COVER_MIN:
-            if runner is None or best.score - runner.score >= MARGIN:
-                return _Decision("answered", (best.fact,), min(best.score, 1.0))
+        confident = best is not None and best.score >= ANSWER_MIN and best.question_cover >= COVER_MIN
+        if best and confident and (runner is None or best.score - runner.score >= MARGIN):
+            return _Decision("answered", (best.fact,), min(best.score, 1.0))
         ruled_out = self._why_unknown(query, excluded, None)
         if ruled_out.near and (best is None or ruled_out.confidence > best.score + MARGIN):
             return ruled_out  # what was asked exists, but for another year, place or role

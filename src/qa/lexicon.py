@@ -96,7 +96,8 @@ class Lexicon:
         }
         self.english = {fold(w) for w in lexicon.get("english", {}).get("words", [])}
         self.outside = {self._norm(w) for w in lexicon.get("outside", {}).get("words", [])}
-        self._vocabulary: set[str] = {w for table in (self._phrases, self._places) for phrase in table for w in phrase} | self.stopwords | self.outside
+        phrase_words = {w for table in (self._phrases, self._places) for phrase in table for w in phrase}
+        self._vocabulary: set[str] = phrase_words | self.stopwords | self.outside
         self._by_initial: dict[str, list[str]] = {}
         self._size_plans = [
             [(size, table) for size in range(n, 0, -1) for table in (self._places, self._phrases)]
@@ -148,7 +149,7 @@ class Lexicon:
     def learn(self, words: Iterable[str]) -> None:
         """Add the words of the facts to the vocabulary used for typo corrections."""
         self._vocabulary.update(words)
-        self._by_initial: dict[str, list[str]] = {}
+        self._by_initial = {}
         for w in sorted(self._vocabulary):
             if len(w) >= 4 and w.isalpha():
                 self._by_initial.setdefault(w[0], []).append(w)
@@ -191,9 +192,9 @@ class Lexicon:
                 symbol = table.get(tuple(phrase))
                 if symbol is None:
                     continue
-                if table is self._places and " ".join(phrase) in self._ambiguous_places:
-                    if not any(w in self._triggers for w in words[max(0, i - 2) : i]):
-                        continue
+                ambiguous = table is self._places and " ".join(phrase) in self._ambiguous_places
+                if ambiguous and not any(w in self._triggers for w in words[max(0, i - 2) : i]):
+                    continue
                 out.append(symbol)
                 if positions is not None:
                     positions.append(i)
@@ -288,10 +289,11 @@ class Lexicon:
             concepts = [c for c in concepts if c != str(axis)]
         smalltalk = None
         content = [w for w in words if w not in self.smalltalk.get("greeting", set())]
+        bare = not concepts and not kinds
         for kind, phrases in self.smalltalk.items():
-            if normalized in phrases or (kind == "greeting" and not concepts and not kinds and words and words[0] in phrases):
+            if normalized in phrases or (kind == "greeting" and bare and words and words[0] in phrases):
                 smalltalk = kind
-        if smalltalk is None and not concepts and not kinds and any(w in self.smalltalk.get("thanks", ()) for w in words):
+        if smalltalk is None and bare and any(w in self.smalltalk.get("thanks", ()) for w in words):
             smalltalk = "thanks"  # "ok merci", "merci bien"
         if smalltalk is None and words and not content:
             smalltalk = "greeting"

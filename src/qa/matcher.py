@@ -262,7 +262,7 @@ class FactIndex:
             elif fact.geo is not None and fact.geo != geo:
                 return "geo"
             elif fact.geo is None and fact.kind == "figure" and geo == "aisne":
-                return "geo"
+                return "geo"  # a figure without a place (the 300 M€ levy) is not the Aisne's
         if fact.kind == "figure" and counted and fact.unit and self.counted(counted) not in entry.symbols.counts:
             return "counted"  # "combien de salariés" is not answered by a number of aids
         if role is not None and fact.kind != "person":

@@ -21,7 +21,8 @@ from text_to_num import alpha2digit
 __all__ = ["Normalizer", "fold", "normalize", "stem"]
 
 _APOSTROPHES = str.maketrans(
-    {"’": "'", "ʼ": "'", "`": "'", "´": "'", "‘": "'", "œ": "oe", "æ": "ae", "€": " euros ", "%": " pourcent ", "°": " "}
+    {"’": "'", "ʼ": "'", "`": "'", "´": "'", "‘": "'", "œ": "oe", "æ": "ae",
+     "€": " euros ", "%": " pourcent ", "°": " "}
 )
 # Thousands written "3 616", "3.616" or with a no-break space; not "2021 3" nor "144,7".
 _DIGIT_GROUPS = re.compile(r"(?<![\d,.])\d{1,3}(?:[ \u00a0\u202f\u2009.]\d{3})+(?![\d,]\d)")
