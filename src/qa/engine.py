@@ -172,8 +172,14 @@ class Engine:
             return _Query(reading, concepts, reading.years, reading.geo, reading.role, axis, frozenset(concepts))
         for c in context.concepts:
             concepts.setdefault(c, FOLLOWUP_WEIGHT)
-        if axis is None and reading.ordinal is not None and context.axis is not None:
-            axis = reading.ordinal  # "et le deuxième ?" after an axis
+        if axis is None and context.axis is not None:
+            # "et le deuxième ?", "et le suivant ?", "et le dernier ?" after an axis
+            if reading.ordinal is not None:
+                axis = reading.ordinal
+            elif reading.step:
+                axis = context.axis + reading.step
+            elif "dernier" in reading.normalized.split():
+                axis = max(self._fact_of_axis)
         return _Query(
             reading=reading,
             concepts=concepts,
@@ -247,15 +253,21 @@ class Engine:
     # --------------------------------------------------------------- replying
     def _context(self, query: _Query, facts: tuple[Fact, ...], candidates: tuple[str, ...] = ()) -> Context:
         main = facts[0] if facts else None
-        strong = tuple(c for c, w in query.concepts.items() if w >= 1.0) or tuple(query.concepts)
+        if main is None:
+            concepts = tuple(c for c, w in query.concepts.items() if w >= 1.0) or tuple(query.concepts)
+        elif main.kind == "person":
+            concepts = (f"role:{main.role}",)  # "et celui de la région ?" asks for the same role
+        else:
+            # What the answered fact is about, so "et dans l'Aisne ?" finds its counterpart.
+            concepts = tuple(sorted(self.index.entries[main.id].symbols.keys[0]))
         return Context(
-            concepts=strong,
+            concepts=concepts,
             geo=query.geo or (main.geo if main and main.kind == "figure" else None),
             year=query.years[0] if query.years else None,
             kind=main.kind if main else None,
             axis=self._axis_of.get(main.id) if main else None,
             entity=next((e for e in query.reading.entities), None),
-            role=query.role,
+            role=query.role or (main.role if main else None),
             fact_ids=tuple(f.id for f in facts),
             candidates=candidates,
         )

@@ -50,6 +50,7 @@ class Reading:
     role: str | None = None
     role_word: str | None = None
     counted: tuple[str, ...] = ()  # the words after "combien de", where what is counted is named
+    step: int = 0  # "suivant" +1, "précédent" -1: moving along a numbered list (the axes)
     unknown: tuple[str, ...] = ()  # content words that no fact nor lexicon entry knows
     ambiguous_names: tuple[str, ...] = ()  # e.g. "bertrand": two people
     followup: bool = False
@@ -310,6 +311,7 @@ class Lexicon:
             role=role,
             role_word=role_word,
             counted=counted,
+            step=1 if {"suivant", "prochain"} & set(words) else -1 if "precedent" in words else 0,
             unknown=tuple(unknown),
             ambiguous_names=tuple(c for c in concepts if c in self.ambiguous_names),
             followup=bool(words) and words[0] in _FOLLOWUP_STARTS,

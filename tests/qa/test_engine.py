@@ -114,12 +114,21 @@ def test_html_is_escaped_and_figure_bold(engine: Engine) -> None:
         pytest.param("combien de logements neufs ?", "et réhabilités ?", "3\u202f616", "1\u202f228", id="metric"),
         pytest.param("quel est le premier axe ?", "et le troisième ?", "modèle économique", "Quantifier", id="axis"),
         pytest.param("combien de ménages logés en 2021", "et en 2019 ?", "2019", "11\u202f025", id="year-unknown"),
+        pytest.param("quel est le deuxième axe ?", "et le suivant ?", "modèle économique", "Produire", id="next-axis"),
+        pytest.param("qui est la présidente de Clésence ?", "et celui de la région ?", "Xavier Bertrand", "Pascale", id="same-role"),
     ],
 )
 def test_follow_ups_reuse_context(engine: Engine, first: str, then: str, expected: str, forbidden: str) -> None:
     a = ask(engine, first)
     b = ask(engine, then, a.context)
     assert expected in b.text and forbidden not in b.text.split("Source")[0]
+
+
+def test_three_turn_chain(engine: Engine) -> None:
+    a = ask(engine, "combien de logements neufs ?")
+    b = ask(engine, "et réhabilités ?", a.context)
+    c = ask(engine, "et dans l'Aisne ?", b.context)
+    assert "1\u202f000 logements réhabilités" in c.text and c.status == "answered"
 
 
 def test_context_is_per_conversation(engine: Engine) -> None:
