@@ -227,6 +227,8 @@ class Engine:
         if ruled_out.near and (best is None or ruled_out.confidence > best.score + MARGIN):
             return ruled_out  # what was asked exists, but for another year, place or role
         close = [s for s in scored if s.score >= CLARIFY_MIN and best and best.score - s.score <= CLARIFY_BAND]
+        if query.geo and any(s.fact.geo == query.geo for s in close):
+            close = [s for s in close if s.fact.geo == query.geo]  # offer what agrees with the place asked
         if close and best and best.question_cover >= COVER_MIN / 2:
             return _Decision("clarify", tuple(s.fact for s in close[:4]), min(best.score, 1.0))
         return self._why_unknown(query, excluded, best)
