@@ -1,0 +1,371 @@
+"""The bot's state database: users, subscriptions, the notification outbox, the question log.
+
+It is separate from the fact base (which is rebuilt from `knowledge/` at will): this one holds
+what users told us and what we still owe them, so it is never rebuilt, only migrated forward.
+It lives in `qa` because it has nothing to do with Telegram: `qa publish` writes notices into
+the outbox without the bot running, and the bot's delivery job drains it.
+
+Location: `$BOT_STATE_DB`, else `$XDG_STATE_HOME/logement-hdf-bot/state.db`, that is
+`~/.local/state/logement-hdf-bot/state.db` (the same default as `bot.settings`), outside the
+source tree; the directory is created.
+
+SQLite in WAL mode with `synchronous=NORMAL`: a committed transaction survives a killed
+process (SIGKILL); after a power cut the last few commits may roll back, at worst a message
+sent twice. Every method is one short transaction, serialised by a lock, so one store may be
+called from several threads (the bot calls it through `asyncio.to_thread`).
+Times are Unix seconds (REAL), from an injectable clock.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Literal
+
+from .state_schema import (
+    SCHEMA_VERSION,
+    Notice,
+    OutboxRow,
+    PublishedFact,
+    StateError,
+    Stats,
+    UserData,
+    migrate,
+)
+
+__all__ = [
+    "AXES",
+    "SCHEMA_VERSION",
+    "Notice",
+    "OutboxRow",
+    "PublishedFact",
+    "StateError",
+    "StateStore",
+    "Stats",
+    "Target",
+    "UserData",
+    "default_state_path",
+]
+
+AXES = (1, 2, 3, 4)
+MAX_QUESTION = 4096  # Telegram's message limit: longer text cannot come from a user
+Target = int | Literal["tout"] | Collection[int]  # an axis, every axis, or some axes
+Clock = Callable[[], float]
+
+
+def default_state_path(env: Mapping[str, str] | None = None) -> Path:
+    """`$BOT_STATE_DB`, else `$XDG_STATE_HOME/logement-hdf-bot/state.db` (~/.local/state/...)."""
+    env = os.environ if env is None else env
+    if env.get("BOT_STATE_DB", "").strip():
+        return Path(env["BOT_STATE_DB"].strip()).expanduser()
+    base = env.get("XDG_STATE_HOME") or str(Path(env.get("HOME") or Path.home()) / ".local/state")
+    return Path(base) / "logement-hdf-bot" / "state.db"
+
+
+def axes_of(target: Target) -> tuple[int, ...]:
+    """The axes a target names; StateError for anything outside 1-4."""
+    if target == "tout":
+        return AXES
+    items = (target,) if isinstance(target, int) else tuple(target)
+    if not items or any(isinstance(a, bool) or a not in AXES for a in items):
+        raise StateError(f"axes are numbered 1 to 4, or 'tout'; got {target!r}")
+    return tuple(sorted(set(items)))
+
+
+class StateStore:
+    """One SQLite connection behind a lock. Open with `StateStore.open(path)`, then `close()`."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path, clock: Clock = time.time) -> None:
+        self._db = connection
+        self.path = path
+        self._clock = clock
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, path: Path | str | None = None, *, clock: Clock = time.time) -> StateStore:
+        path = Path(path) if path is not None else default_state_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Autocommit mode: every write below opens its own BEGIN IMMEDIATE transaction.
+        db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10.0)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA foreign_keys=ON")
+            migrate(db, path)
+        except BaseException:
+            db.close()
+            raise
+        return cls(db, path, clock)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> StateStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        with self._lock:
+            return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _read(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
+        with self._lock:
+            return list(self._db.execute(sql, params))
+
+    # ------------------------------------------------------------ subscriptions
+    def subscribe(self, chat_id: int, target: Target) -> tuple[int, ...]:
+        """Subscribe (and (re)activate) the chat; returns the axes that were not followed yet."""
+        axes, now = axes_of(target), self._clock()
+        with self._write() as db:
+            _seen(db, chat_id, now, reactivate=True)
+            added = tuple(
+                a
+                for a in axes
+                if db.execute(
+                    "INSERT OR IGNORE INTO subscriptions(chat_id, axis, since) VALUES (?, ?, ?)",
+                    (chat_id, a, now),
+                ).rowcount
+            )
+        return added
+
+    def unsubscribe(self, chat_id: int, target: Target) -> tuple[int, ...]:
+        """Returns the axes that were followed and no longer are."""
+        axes, now = axes_of(target), self._clock()
+        with self._write() as db:
+            db.execute("UPDATE users SET last_seen = ? WHERE chat_id = ?", (now, chat_id))
+            removed = tuple(
+                a
+                for a in axes
+                if db.execute("DELETE FROM subscriptions WHERE chat_id = ? AND axis = ?", (chat_id, a)).rowcount
+            )
+        return removed
+
+    def toggle(self, chat_id: int, axis: int) -> bool:
+        """Follow the axis if not followed, else stop; returns whether it is followed now."""
+        (axis,) = axes_of(axis)
+        now = self._clock()
+        with self._write() as db:
+            _seen(db, chat_id, now, reactivate=True)
+            gone = db.execute("DELETE FROM subscriptions WHERE chat_id = ? AND axis = ?", (chat_id, axis)).rowcount
+            if not gone:
+                db.execute(
+                    "INSERT INTO subscriptions(chat_id, axis, since) VALUES (?, ?, ?)",
+                    (chat_id, axis, now),
+                )
+        return not gone
+
+    def subscriptions(self, chat_id: int) -> tuple[int, ...]:
+        rows = self._read("SELECT axis FROM subscriptions WHERE chat_id = ? ORDER BY axis", (chat_id,))
+        return tuple(int(r[0]) for r in rows)
+
+    # ------------------------------------------------------------------- outbox
+    def queue_announcement(self, target: Target, text: str) -> int:
+        """One pending row per active subscriber of any of the axes, in one transaction."""
+        with self._write() as db:
+            return _queue(db, axes_of(target), text, self._clock())
+
+    def due(self, *, limit: int, exclude: Collection[int] = ()) -> list[OutboxRow]:
+        """Pending rows to send now, oldest first, at most one per chat (its oldest pending row,
+        so that a chat's messages keep their order); chats in `exclude` are skipped."""
+        skip = sorted(set(exclude))
+        marks = ",".join("?" * len(skip))
+        rows = self._read(
+            f"""SELECT o.id, o.chat_id, o.text, o.attempts FROM outbox o
+                JOIN (SELECT MIN(id) AS id FROM outbox WHERE status = 'pending'
+                      {f"AND chat_id NOT IN ({marks})" if skip else ""} GROUP BY chat_id) h
+                  ON o.id = h.id
+                WHERE o.next_attempt_at <= ? ORDER BY o.id LIMIT ?""",
+            (*skip, self._clock(), limit),
+        )
+        return [OutboxRow(int(i), int(c), str(t), int(a)) for i, c, t, a in rows]
+
+    def next_attempt_at(self) -> float | None:
+        """When the earliest pending row becomes due (None when nothing is pending)."""
+        value = self._read("SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'")[0][0]
+        return None if value is None else float(value)
+
+    def mark_sent(self, row_id: int) -> None:
+        """Telegram accepted the message: only now is it sent."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1 "
+                "WHERE id = ? AND status = 'pending'",
+                (self._clock(), row_id),
+            )
+
+    def retry_later(self, row_id: int, error: str, delay: float, *, count: bool = True) -> None:
+        """Keep the row pending, due again after `delay` seconds; `count` spends an attempt
+        (a 429 does not: Telegram asked us to wait, the message is not at fault)."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE outbox SET attempts = attempts + ?, last_error = ?, next_attempt_at = ? "
+                "WHERE id = ? AND status = 'pending'",
+                (int(count), error[:500], self._clock() + delay, row_id),
+            )
+
+    def mark_failed(self, row_id: int, reason: str) -> None:
+        with self._write() as db:
+            db.execute(
+                "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? "
+                "WHERE id = ? AND status = 'pending'",
+                (reason[:500], row_id),
+            )
+
+    def deactivate(self, chat_id: int, reason: str) -> int:
+        """The chat blocked us or is gone: inactive, its pending rows dropped; returns them."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE users SET active = 0, inactive_reason = ? WHERE chat_id = ?",
+                (reason[:500], chat_id),
+            )
+            return int(
+                db.execute(
+                    "UPDATE outbox SET status = 'dropped', last_error = ? WHERE chat_id = ? AND status = 'pending'",
+                    (reason[:500], chat_id),
+                ).rowcount
+            )
+
+    def outbox_counts(self) -> dict[str, int]:
+        rows = self._read("SELECT status, COUNT(*) FROM outbox GROUP BY status")
+        return {str(s): int(n) for s, n in rows}
+
+    # ------------------------------------------------------------ personal data
+    def user_data(self, chat_id: int) -> UserData:
+        users = self._read(
+            "SELECT first_seen, last_seen, active, inactive_reason FROM users WHERE chat_id = ?",
+            (chat_id,),
+        )
+        first, last, active, reason = users[0] if users else (None, None, 1, None)
+        messages = self._read(
+            "SELECT status, COUNT(*), MAX(sent_at) FROM outbox WHERE chat_id = ? GROUP BY status",
+            (chat_id,),
+        )
+        last_sent = next((m[2] for m in messages if m[0] == "sent"), None)
+        return UserData(
+            chat_id=chat_id,
+            first_seen=_float(first),
+            last_seen=_float(last),
+            active=bool(active),
+            inactive_reason=None if reason is None else str(reason),
+            axes=self.subscriptions(chat_id),
+            messages={str(s): int(n) for s, n, _ in messages},
+            last_sent_at=_float(last_sent),
+        )
+
+    def forget_user(self, chat_id: int) -> bool:
+        """Delete the user, their subscriptions and every outbox row for them."""
+        with self._write() as db:
+            n = db.execute("DELETE FROM outbox WHERE chat_id = ?", (chat_id,)).rowcount
+            n += db.execute("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,)).rowcount
+            n += db.execute("DELETE FROM users WHERE chat_id = ?", (chat_id,)).rowcount
+        return n > 0
+
+    # ------------------------------------------------------- questions, statistics
+    def log_question(self, text: str, status: str) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO question_log(text, status, asked_at) VALUES (?, ?, ?)",
+                (text[:MAX_QUESTION], status, self._clock()),
+            )
+
+    def purge_questions(self, older_than_days: float) -> int:
+        with self._write() as db:
+            cutoff = self._clock() - older_than_days * 86400
+            return int(db.execute("DELETE FROM question_log WHERE asked_at < ?", (cutoff,)).rowcount)
+
+    def stats(self, days: int = 7) -> Stats:
+        users = self._read("SELECT COUNT(*), COALESCE(SUM(active), 0) FROM users")[0]
+        per_axis = self._read(
+            "SELECT s.axis, COUNT(*) FROM subscriptions s JOIN users u USING (chat_id) WHERE u.active GROUP BY s.axis"
+        )
+        questions = self._read(
+            "SELECT status, COUNT(*) FROM question_log WHERE asked_at >= ? GROUP BY status",
+            (self._clock() - days * 86400,),
+        )
+        subscribers = dict.fromkeys(AXES, 0) | {int(a): int(n) for a, n in per_axis}
+        return Stats(
+            users=int(users[0]),
+            active_users=int(users[1]),
+            subscribers=subscribers,
+            outbox=self.outbox_counts(),
+            questions={str(s): int(n) for s, n in questions},
+            days=days,
+        )
+
+    # ------------------------------------------------------------------ publish
+    def published(self) -> dict[str, PublishedFact]:
+        rows = self._read("SELECT fact_id, digest, value FROM published")
+        return {str(f): PublishedFact(str(f), str(d), str(v)) for f, d, v in rows}
+
+    def publish(
+        self,
+        current: Mapping[str, PublishedFact],
+        notices: Callable[[Mapping[str, PublishedFact]], Sequence[Notice]],
+        *,
+        baseline_when_empty: bool = True,
+    ) -> tuple[int, int]:
+        """Queue `notices(last published snapshot)` and record `current` as the new snapshot,
+        in one transaction, so that a crash or a concurrent run never queues a notice twice.
+        The very first run (empty snapshot) only records the baseline: announcing every fact
+        of the base to every subscriber is not news. Returns (notices, rows queued)."""
+        now = self._clock()
+        with self._write() as db:
+            rows = db.execute("SELECT fact_id, digest, value FROM published").fetchall()
+            old = {f: PublishedFact(f, d, v) for f, d, v in rows}
+            todo = [] if (baseline_when_empty and not old) else list(notices(old))
+            queued = sum(_queue(db, n.axes, n.text, now) for n in todo)
+            db.executemany(
+                "INSERT INTO published(fact_id, digest, value, published_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(fact_id) DO UPDATE SET digest = excluded.digest, "
+                "value = excluded.value, published_at = excluded.published_at "
+                "WHERE digest != excluded.digest",
+                [(f.fact_id, f.digest, f.value, now) for f in current.values()],
+            )
+            db.executemany("DELETE FROM published WHERE fact_id = ?", [(f,) for f in old if f not in current])
+        return len(todo), queued
+
+
+# ----------------------------------------------------------------- helpers
+def _seen(db: sqlite3.Connection, chat_id: int, now: float, *, reactivate: bool) -> None:
+    db.execute(
+        "INSERT INTO users(chat_id, first_seen, last_seen) VALUES (?, ?, ?) "
+        "ON CONFLICT(chat_id) DO UPDATE SET last_seen = excluded.last_seen"
+        + (", active = 1, inactive_reason = NULL" if reactivate else ""),
+        (chat_id, now, now),
+    )
+
+
+def _queue(db: sqlite3.Connection, axes: Sequence[int], text: str, now: float) -> int:
+    marks = ",".join("?" * len(axes))
+    return int(
+        db.execute(
+            "INSERT INTO outbox(chat_id, text, created, next_attempt_at) "
+            "SELECT DISTINCT s.chat_id, ?, ?, ? FROM subscriptions s JOIN users u USING (chat_id) "
+            f"WHERE u.active AND s.axis IN ({marks}) ORDER BY s.chat_id",
+            (text, now, now, *axes),
+        ).rowcount
+    )
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
