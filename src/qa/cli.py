@@ -74,6 +74,18 @@ def _cmd_publish(args: argparse.Namespace) -> int:
     return int(publish_main(args))
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import report_main
+    from .state import default_state_path
+
+    if args.days < 1:
+        print("qa report: --days must be at least 1", file=sys.stderr)
+        return 2
+    state = args.state if args.state is not None else default_state_path()
+    sys.stdout.write(report_main(state, _load(args), days=args.days, as_json=args.json))
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qa", description="Sourced answers on social housing in Hauts-de-France.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -95,6 +107,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--knowledge", type=Path, default=None, help="rebuild from here when it changed")
     p.add_argument("--state", type=Path, default=None, help="state database (default: $BOT_STATE_DB)")
     p.set_defaults(func=_cmd_publish)
+
+    p = sub.add_parser("report", help="group the questions answered unknown or clarify, with the nearest facts")
+    p.add_argument("--days", type=int, default=30, help="period, in days up to now (default: 30)")
+    p.add_argument("--json", action="store_true", help="JSON instead of text")
+    p.add_argument("--state", type=Path, default=None, help="state database (default: $BOT_STATE_DB)")
+    p.add_argument("--facts", type=Path, default=None, help="fact base (default: ./data/facts.db or $QA_FACTS_DB)")
+    p.add_argument("--knowledge", type=Path, default=None, help="rebuild from here when it changed")
+    p.set_defaults(func=_cmd_report)
     return parser
 
 

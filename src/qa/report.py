@@ -116,7 +116,7 @@ class Report:
                 f"({self.since:%Y-%m-%d} to {self.until:%Y-%m-%d}): "
                 f"{self.questions} question(s) in {len(self.groups)} group(s).")
         if not self.groups:
-            return head + "\nNothing to review."
+            return head + "\nNothing to review.\n"
         lines = [head, ""]
         for n, g in enumerate(self.groups, 1):
             statuses = ", ".join(f"{s} {k}" for s, k in sorted(g.statuses.items()))
@@ -229,30 +229,26 @@ def _label(engine: Engine, fact_id: str) -> str:
 
 
 # ------------------------------------------------------------------------- the log
-def _parse_time(value: object) -> datetime:
-    """A logged time, as ISO text or Unix seconds, as an aware UTC datetime."""
-    if isinstance(value, int | float):
-        return datetime.fromtimestamp(value, UTC)
-    parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
 def read_question_log(state_db: Path, since: datetime) -> list[LoggedQuestion]:
-    """The unknown and clarify questions logged since `since`, read-only (the bot may be running)."""
+    """The unknown and clarify questions logged since `since` (table `question_log` of
+    qa.state_schema: text, status, asked_at in Unix seconds).
+
+    Read-only: the bot may be running, and a report must never create or migrate a database.
+    """
     if not state_db.exists():
         raise QAError(f"{state_db}: state database not found (set BOT_STATE_DB or pass --state)")
     try:
-        with sqlite3.connect(f"file:{state_db}?mode=ro", uri=True) as db:
+        db = sqlite3.connect(f"file:{state_db}?mode=ro", uri=True, timeout=10.0)
+        try:
             rows = db.execute(
-                f"select text, status, asked_at from {_LOG_TABLE} where status in (?, ?)", REPORTED
+                "SELECT text, status, asked_at FROM question_log WHERE asked_at >= ? AND status IN (?, ?)",
+                (since.timestamp(), *REPORTED),
             ).fetchall()
+        finally:
+            db.close()
     except sqlite3.Error as e:
         raise QAError(f"{state_db}: cannot read the question log ({e})") from e
-    found = [LoggedQuestion(str(t), str(s), _parse_time(a)) for t, s, a in rows]
-    return [q for q in found if q.asked_at >= since]
-
-
-_LOG_TABLE = "question_log"
+    return [LoggedQuestion(str(t), str(s), datetime.fromtimestamp(float(a), UTC)) for t, s, a in rows]
 
 
 def make_report(
@@ -282,10 +278,12 @@ def _smalltalk(engine: Engine, text: str) -> bool:
     return bool(reading.smalltalk) and not reading.concepts
 
 
-def report_main(questions_db: Path, engine: Engine | None, *, days: int, as_json: bool) -> str:
+def report_main(state_db: Path, engine: Engine | None, *, days: int, as_json: bool,
+                now: datetime | None = None) -> str:
     """What `qa report` prints."""
-    since = datetime.now(UTC) - timedelta(days=days)
-    report = make_report(read_question_log(questions_db, since), engine, days=days)
+    until = now or datetime.now(UTC)
+    questions = read_question_log(state_db, until - timedelta(days=days))
+    report = make_report(questions, engine, days=days, now=until)
     if as_json:
         return json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
     return report.to_text()
