@@ -7,7 +7,10 @@ The guide marks what it shows with HTML comments, read here:
   PATH, giving the "wrong" stage (a mistake the build must catch);
 - `<!-- run: STAGE -->`: the next block is `$ qa ...` then its exact output, run in a copy of
   knowledge/ with the fixture added ("good") or with the edits applied too ("wrong"). A `…`
-  in the expected output stands for any text (counts that grow with the real knowledge).
+  in the expected output stands for any text (counts that grow with the real knowledge);
+- `publish-before` and `publish` runs happen in one folder holding a state database with three
+  subscribers (axis 2, every axis, axis 3): the first before the fixture is added, the others
+  after it (and `qa build`); `<!-- notice -->` is the notice a subscriber then reads.
 
 So when the engine's wording or the build's messages change, this test says which block of
 the guide to update; the fictitious figure itself never reaches the real knowledge.
@@ -15,10 +18,12 @@ the guide to update; the fictitious figure itself never reaches the real knowled
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shlex
 import shutil
+import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -26,11 +31,13 @@ from pathlib import Path
 
 import pytest
 
+from qa.state import StateStore
 from tests.conftest import KNOWLEDGE, ROOT
 
 GUIDE = ROOT / "knowledge" / "README.md"
 FIXTURE = Path(__file__).parent / "fixtures" / "curator"
-_MARKED = re.compile(r"<!-- (file|edit|run): (\S+) -->\n```[a-z]*\n(.*?)```", re.S)
+_MARKED = re.compile(r"<!-- (file|edit|run|notice):? ?(\S*) -->\n```[a-z]*\n(.*?)```", re.S)
+SUBSCRIBERS = {1001: 2, 1002: "tout", 1003: 3}  # chat id -> what it follows, as the guide says
 
 
 @dataclass(frozen=True)
@@ -89,8 +96,9 @@ def stages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def test_the_guide_has_the_example() -> None:
     assert [b.arg for b in _blocks("file")] == [
         "documents/bilan-aisne-2022.txt", "documents/bilan-aisne-2022.toml", "facts/aisne-2022.toml"]
-    assert [b.arg for b in _blocks("run")] == ["good", "good", "good", "good", "wrong"]
-    assert _blocks("edit")
+    assert [b.arg for b in _blocks("run")] == [
+        "good", "good", "good", "good", "wrong", "publish-before", "publish", "publish"]
+    assert _blocks("edit") and len(_blocks("notice")) == 1
 
 
 @pytest.mark.parametrize("block", _blocks("file"), ids=lambda b: b.arg)
@@ -103,16 +111,47 @@ def test_the_example_is_not_in_the_real_knowledge() -> None:
         assert not (KNOWLEDGE / block.arg).exists(), "the worked example is fictitious: keep it in the fixture"
 
 
+def _check_run(block: Block, cwd: Path) -> None:
+    command, _, expected = block.body.partition("\n")
+    assert command.startswith("$ "), block.body
+    actual = _qa(cwd, command[2:])
+    assert _pattern(expected).fullmatch(actual), (
+        f"knowledge/README.md, block `{command}` ({block.arg}) is out of date; the real output is:\n{actual}"
+    )
+
+
 @pytest.mark.slow
 def test_outputs_shown_are_the_real_ones(stages: dict[str, Path]) -> None:
     # In the guide's order: the build comes first, the questions use the base it wrote.
     for block in _blocks("run"):
-        command, _, expected = block.body.partition("\n")
-        assert command.startswith("$ "), block.body
-        actual = _qa(stages[block.arg], command[2:])
-        assert _pattern(expected).fullmatch(actual), (
-            f"knowledge/README.md, block `{command}` ({block.arg}) is out of date; the real output is:\n{actual}"
-        )
+        if block.arg in stages:
+            _check_run(block, stages[block.arg])
+
+
+@pytest.mark.slow
+def test_publish_notifies_the_subscribers_of_the_axis(tmp_path: Path) -> None:
+    root = tmp_path / "publish"
+    shutil.copytree(KNOWLEDGE, root / "knowledge")
+    assert "fact base written" in _qa(root, "qa build")
+    with StateStore.open(root / "state.db") as store:
+        for chat_id, target in SUBSCRIBERS.items():
+            store.subscribe(chat_id, target)
+    for block in _blocks("run"):
+        if block.arg == "publish-before":
+            _check_run(block, root)
+    shutil.copytree(FIXTURE / "documents", root / "knowledge" / "documents", dirs_exist_ok=True)
+    shutil.copytree(FIXTURE / "facts", root / "knowledge" / "facts", dirs_exist_ok=True)
+    assert "fact base written" in _qa(root, "qa build")
+    for block in _blocks("run"):
+        if block.arg == "publish":
+            _check_run(block, root)
+    with sqlite3.connect(root / "state.db") as db:
+        rows = db.execute("SELECT chat_id, text FROM outbox ORDER BY id").fetchall()
+    assert [chat_id for chat_id, _ in rows] == [1001, 1002]  # axis 2 and "tout"; not axis 3
+    shown = _blocks("notice")[0].body
+    for _, text in rows:
+        # What Telegram shows of the HTML notice: the text without its tags.
+        assert html.unescape(re.sub(r"</?[a-z]+>", "", text)) + "\n" == shown
 
 
 @pytest.mark.slow
