@@ -30,7 +30,7 @@ from telegram.request import BaseRequest
 
 from qa import Engine
 
-from . import handlers, texts
+from . import handlers, logs, retention, texts
 from .dialogue import Dialogue
 from .settings import Settings
 
@@ -102,6 +102,9 @@ def build_application(
         ]
     )
     app.add_error_handler(handlers.error)
+    for group in app.handlers.values():  # one `event=update` log line per handled update
+        logs.instrument(group)
+    retention.schedule(app)  # the question log's retention: at start, then daily
     # issue 5: the delivery job, e.g. app.job_queue.run_repeating(delivery.drain, ...)
     return app
 

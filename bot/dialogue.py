@@ -55,6 +55,7 @@ class Reply:
     text: str  # the same, plain, for the terminal
     buttons: tuple[tuple[Button, ...], ...] = ()  # rows of buttons
     status: Status | None = None  # the engine's status when this answers a question
+    question: str | None = None  # the question asked, typed or from a button (`ask`)
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,7 @@ class Dialogue:
     # ----------------------------------------------------------- questions
     def ask(self, chat_id: int, question: str) -> Reply:
         answer = self.engine.ask(question, self.conversations.context(chat_id))
-        return self._answer(chat_id, answer)
+        return self._answer(chat_id, answer, question)
 
     def press(self, chat_id: int, data: str) -> Reply | None:
         """The reply to a button; None when the bot did not issue it or no longer knows it."""
@@ -209,7 +210,7 @@ class Dialogue:
         return (InlineItem("a", title, description, _fit(answer).html),)
 
     # -------------------------------------------------------------- helpers
-    def _answer(self, chat_id: int, answer: Answer) -> Reply:
+    def _answer(self, chat_id: int, answer: Answer, question: str | None = None) -> Reply:
         self.conversations.remember(chat_id, answer.context)
         rows: list[tuple[Button, ...]] = []
         for suggestion in answer.suggestions[:MAX_BUTTONS]:
@@ -221,7 +222,9 @@ class Dialogue:
             else:
                 rows.append((Button(_label(suggestion.label), data),))
         fitted = _fit(answer)
-        return Reply(html=fitted.html, text=fitted.text, buttons=tuple(rows), status=answer.status)
+        return Reply(
+            html=fitted.html, text=fitted.text, buttons=tuple(rows), status=answer.status, question=question
+        )
 
     def _question_button(self, chat_id: int, label: str, question: str) -> Button:
         data = callback_data("t", question)

@@ -26,6 +26,7 @@ from telegram.ext import ContextTypes, filters
 
 from . import texts
 from .dialogue import Dialogue, Reply
+from .logs import note
 from .settings import Settings
 
 __all__ = [
@@ -168,6 +169,7 @@ async def question(update: Update, context: Ctx) -> None:
         text = _without_mention(text, context.bot.username)
     await message.reply_chat_action(ChatAction.TYPING)
     reply = dialogue_of(context).ask(chat.id, text)
+    note(status=reply.status)  # the log line says how it went, never what was asked
     await send(update, context, reply)
     if reply.status is not None:
         await _log_question(context, text, reply.status)
@@ -182,10 +184,14 @@ async def button(update: Update, context: Ctx) -> None:
     if chat is not None and query.data:
         reply = dialogue_of(context).press(chat.id, query.data)
     if reply is None:
+        note(button="expired")
         await query.answer(texts.BUTTON_EXPIRED)
         return
+    note(status=reply.status)
     await query.answer()
     await send(update, context, reply)
+    if reply.question is not None and reply.status is not None:  # an example or a suggestion
+        await _log_question(context, reply.question, reply.status)
 
 
 async def inline_query(update: Update, context: Ctx) -> None:
@@ -201,6 +207,7 @@ async def inline_query(update: Update, context: Ctx) -> None:
         )
         for item in dialogue_of(context).inline(query.query)
     ]
+    note(results=len(results))
     await query.answer(results, cache_time=300)
 
 

@@ -12,6 +12,10 @@
 | `WEBHOOK_SECRET`        | secret Telegram sends with every webhook request (required with    |
 |                         | `WEBHOOK_URL`; 1-256 characters among `A-Z a-z 0-9 _ -`)           |
 | `PORT`                  | port the webhook server listens on (default 8443)                  |
+| `BOT_LOG_LEVEL`         | DEBUG, INFO (default), WARNING or ERROR; python-telegram-bot's own |
+|                         | loggers never go below INFO (bot/logs.py says why)                 |
+| `BOT_QUESTION_LOG_DAYS` | days the question log keeps a question's text (default 90, 1-3650);|
+|                         | older rows are purged at start and then daily                      |
 
 An invalid value raises `SettingsError` with a message naming the variable, never its
 secret value.
@@ -19,6 +23,7 @@ secret value.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Mapping
@@ -30,6 +35,8 @@ __all__ = ["DEFAULT_API_ROOT", "Settings", "SettingsError", "default_state_db"]
 
 DEFAULT_API_ROOT = "https://api.telegram.org"
 DEFAULT_PORT = 8443
+DEFAULT_QUESTION_LOG_DAYS = 90
+LOG_LEVELS = {"DEBUG": logging.DEBUG, "INFO": logging.INFO, "WARNING": logging.WARNING, "ERROR": logging.ERROR}
 _TOKEN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
@@ -54,6 +61,8 @@ class Settings:
     webhook_url: str | None = None
     webhook_secret: str | None = field(default=None, repr=False)
     port: int = DEFAULT_PORT
+    log_level: int = logging.INFO
+    question_log_days: int = DEFAULT_QUESTION_LOG_DAYS
 
     @property
     def base_url(self) -> str:
@@ -110,6 +119,8 @@ class Settings:
             webhook_url=webhook_url,
             webhook_secret=webhook_secret,
             port=_port(get("PORT")),
+            log_level=_log_level(get("BOT_LOG_LEVEL")),
+            question_log_days=_days(get("BOT_QUESTION_LOG_DAYS")),
         )
 
 
@@ -149,6 +160,23 @@ def _port(value: str | None) -> int:
         return DEFAULT_PORT
     if not value.isdigit() or not 1 <= int(value) <= 65535:
         raise SettingsError(f"PORT must be a number between 1 and 65535, not {value!r}")
+    return int(value)
+
+
+def _log_level(value: str | None) -> int:
+    if value is None:
+        return logging.INFO
+    level = LOG_LEVELS.get(value.upper())
+    if level is None:
+        raise SettingsError(f"BOT_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {value!r}")
+    return level
+
+
+def _days(value: str | None) -> int:
+    if value is None:
+        return DEFAULT_QUESTION_LOG_DAYS
+    if not value.isdigit() or not 1 <= int(value) <= 3650:
+        raise SettingsError(f"BOT_QUESTION_LOG_DAYS must be a number of days between 1 and 3650, not {value!r}")
     return int(value)
 
 

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import pytest
 from telegram import Update
 
-from bot.__main__ import configure_logging
 from bot.app import build_application
 from bot.settings import Settings
 from qa import Engine
 
 from .conftest import Harness
 from .fakes import TOKEN, FakeRequest, text_update
-
-
-def test_httpx_logs_no_urls_hence_no_token() -> None:
-    configure_logging()
-    assert logging.getLogger("httpx").getEffectiveLevel() >= logging.WARNING
 
 
 @pytest.mark.asyncio

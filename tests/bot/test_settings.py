@@ -76,3 +76,15 @@ def test_secrets_are_never_shown() -> None:
     with pytest.raises(SettingsError) as error:
         Settings.from_env({"TELEGRAM_BOT_TOKEN": "1234:short"})
     assert "1234:short" not in str(error.value)
+
+
+def test_log_level_and_question_log_retention() -> None:
+    import logging
+
+    defaults = Settings.from_env({})
+    assert defaults.log_level == logging.INFO and defaults.question_log_days == 90
+    custom = Settings.from_env({"BOT_LOG_LEVEL": "debug", "BOT_QUESTION_LOG_DAYS": "30"})
+    assert custom.log_level == logging.DEBUG and custom.question_log_days == 30
+    for name, value in [("BOT_LOG_LEVEL", "verbose"), ("BOT_QUESTION_LOG_DAYS", "0"), ("BOT_QUESTION_LOG_DAYS", "3 mois")]:
+        with pytest.raises(SettingsError, match=name):
+            Settings.from_env({name: value})

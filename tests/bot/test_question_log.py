@@ -1,0 +1,99 @@
+"""The question log: typed questions and question buttons, no user id; purged after N days."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from pathlib import Path
+
+import pytest
+from telegram.ext import CallbackContext
+
+from bot import retention
+from bot.settings import Settings
+from qa.state import StateStore
+
+from .conftest import Harness
+from .fakes import buttons, callback_update, text_update
+
+DAY = 86400.0
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.logged: list[tuple[str, str]] = []
+
+    async def log_question(self, text: str, status: str) -> None:
+        self.logged.append((text, status))
+
+
+@pytest.mark.asyncio
+async def test_question_buttons_are_logged_like_typed_questions(harness: Harness) -> None:
+    store = harness.app.bot_data["state"] = Recorder()
+    start = (await harness.replies(text_update("/start")))[0]
+    example_label, example_data = buttons(start)[0]
+    assert example_data.startswith("t:")
+    await harness.feed(callback_update(example_data))
+    first = (await harness.replies(text_update("combien de logements réhabilités en 2021")))[0]
+    await harness.feed(callback_update(buttons(first)[0][1]))  # f: a fact, not a question
+    await harness.feed(callback_update("q:404"))  # expired
+    assert store.logged == [
+        (example_data[2:], "answered"),
+        ("combien de logements réhabilités en 2021", "answered"),
+    ]
+
+
+def settings_with(days: int) -> Settings:
+    return Settings(question_log_days=days)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("asynchronous", [False, True])
+async def test_the_purge_job_keeps_the_retention_period(
+    harness: Harness, tmp_path: Path, caplog: pytest.LogCaptureFixture, asynchronous: bool
+) -> None:
+    now = [1_000 * DAY]
+    store = StateStore.open(tmp_path / "state.db", clock=lambda: now[0])
+    for age in (200, 91, 89, 0):
+        now[0] = 1_000 * DAY - age * DAY
+        store.log_question(f"asked {age} days ago", "unknown")
+    now[0] = 1_000 * DAY
+
+    class Async:
+        async def purge_questions(self, older_than_days: float) -> int:
+            return store.purge_questions(older_than_days)
+
+    harness.app.bot_data["state"] = Async() if asynchronous else store
+    harness.app.bot_data["settings"] = settings_with(90)
+    caplog.set_level(logging.INFO, logger="bot.events")
+    await retention.purge_question_log(CallbackContext(harness.app))
+    harness.app.bot_data.pop("state")
+    store.close()
+    with sqlite3.connect(tmp_path / "state.db") as db:
+        kept = [text for (text,) in db.execute("SELECT text FROM question_log ORDER BY asked_at")]
+    assert kept == ["asked 89 days ago", "asked 0 days ago"]
+    assert "event=purge table=questions days=90 deleted=2" in caplog.text
+
+
+@pytest.mark.asyncio
+async def test_the_purge_is_scheduled_at_start_and_daily(harness: Harness) -> None:
+    assert harness.app.job_queue is not None
+    (job,) = harness.app.job_queue.get_jobs_by_name("purge question log")
+    assert job.callback is retention.purge_question_log
+    assert job.job.trigger.interval.total_seconds() == DAY  # type: ignore[attr-defined]
+
+
+@pytest.mark.asyncio
+async def test_a_failing_purge_is_logged_and_the_bot_goes_on(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    class Broken:
+        def purge_questions(self, older_than_days: float) -> int:
+            raise OSError("database is locked")
+
+    harness.app.bot_data["state"] = Broken()
+    await retention.purge_question_log(CallbackContext(harness.app))
+    assert "could not purge the question log" in caplog.text
+    harness.app.bot_data.pop("state")
+    await retention.purge_question_log(CallbackContext(harness.app))
+    assert "no state database" in caplog.text
