@@ -12,6 +12,7 @@ import ast
 import contextlib
 import io
 import json
+import os
 import re
 import shlex
 import shutil
@@ -353,3 +354,33 @@ def test_python_version_of_the_image_is_supported() -> None:
     minimum = tuple(int(x) for x in re.search(r">=(\d+)\.(\d+)", required).groups())  # type: ignore[union-attr]
     assert version >= minimum
     assert sys.version_info[:2] >= minimum
+
+
+# --------------------------------------------------- the image's layout, without Docker
+@pytest.mark.slow
+def test_healthcheck_passes_in_the_image_layout(tmp_path: Path) -> None:
+    """Replay the Dockerfile's build step and HEALTHCHECK with its ENV, under tmp_path.
+
+    The fact base must be fresh for the bot as built: in the image /app is read-only to the
+    bot's user, so a bot that wanted to rebuild it at start would fail its health check.
+    """
+    def here(path: str) -> str:
+        return str(tmp_path / path.lstrip("/"))
+
+    env_image = {name: here(value) for name, value in dockerfile_env().items() if value.startswith("/")}
+    shutil.copytree(ROOT / "knowledge", env_image["QA_KNOWLEDGE"])
+    argv = next(shlex.split(rest) for k, rest in dockerfile_instructions() if k == "RUN" and rest.startswith("qa build"))
+    argv = [here(a) if a.startswith("/") else a for a in argv]
+    assert qa_main(argv[1:]) == 0
+    built = Path(env_image["QA_FACTS_DB"]).stat().st_mtime_ns
+
+    health = next(rest for k, rest in dockerfile_instructions() if k == "HEALTHCHECK")
+    command = _exec_form(health.split("CMD", 1)[1].strip())
+    module = SCRIPTS[command[0]].partition(":")[0]
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("TELEGRAM_", "WEBHOOK_", "BOT_", "QA_", "PORT"))}
+    result = subprocess.run([sys.executable, "-m", module.removesuffix(".__main__"), *command[1:]],
+                            env=env | env_image, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert Path(env_image["QA_FACTS_DB"]).stat().st_mtime_ns == built, "the bot rebuilt the image's fact base"
+    assert Path(env_image["BOT_STATE_DB"]).exists()
