@@ -30,7 +30,7 @@ from telegram.request import BaseRequest
 
 from qa import Engine
 
-from . import handlers, logs, retention, texts
+from . import delivery, handlers, logs, retention, subscriptions, texts
 from .dialogue import Dialogue
 from .settings import Settings
 
@@ -87,10 +87,10 @@ def build_application(
         [
             CommandHandler("start", handlers.start),
             CommandHandler(["aide", texts.HELP_ALIAS], handlers.help_command),
-            CommandHandler("axes", handlers.axes),
+            CommandHandler("axes", subscriptions.axes),  # the axes, with the subscribe buttons
             CommandHandler("sources", handlers.sources),
             CommandHandler("contact", handlers.contact),
-            # issue 5: *subscriptions.handlers() (its commands and its buttons) go here
+            *subscriptions.handlers(),  # /abonner ... /stats and their buttons (abo:, oubli:)
             MessageHandler(PRIVATE & TEXT, handlers.question),
             MessageHandler(GROUPS & TEXT & handlers.ADDRESSED_TO_BOT, handlers.question),
             CallbackQueryHandler(handlers.button),  # f:, t:, q: and a notice for anything else
@@ -105,7 +105,7 @@ def build_application(
     for group in app.handlers.values():  # one `event=update` log line per handled update
         logs.instrument(group)
     retention.schedule(app)  # the question log's retention: at start, then daily
-    # issue 5: the delivery job, e.g. app.job_queue.run_repeating(delivery.drain, ...)
+    delivery.install(app)  # the job that drains the notification outbox, every second
     return app
 
 
@@ -117,7 +117,7 @@ async def post_init(app: App) -> None:
         engine = await asyncio.to_thread(Engine.load)
         app.bot_data["engine"] = engine
     app.bot_data["dialogue"] = Dialogue(engine)
-    # issue 5: app.bot_data["state"] = the state store opened on settings.state_db
+    await delivery.open_state(app)  # bot_data["state"]: subscriptions, outbox, question log
     commands = [BotCommand(name, description) for name, description, _ in texts.COMMANDS]
     admin = commands + [BotCommand(n, d) for n, d, _ in texts.ADMIN_COMMANDS]
     try:

@@ -88,3 +88,83 @@ TERMINAL_WELCOME: Final = (
 TERMINAL_BUTTONS: Final = "Boutons (tapez le numéro) :"
 TERMINAL_TELEGRAM_ONLY: Final = "Cette commande n’est disponible que sur Telegram."
 TERMINAL_BYE: Final = "Au revoir !"
+
+# ============================================================ subscriptions
+# Issue 5: bot/subscriptions.py (commands and buttons) and bot/delivery.py (notifications).
+# Every change a user makes is confirmed in one line.
+SUB_UNAVAILABLE: Final = "Les abonnements sont indisponibles pour le moment, réessayez plus tard."
+SUB_CHOOSE: Final = "Touchez un axe pour le suivre ou ne plus le suivre (✅ = abonné) :"
+SUB_AXES_BUTTONS: Final = "Recevoir les nouveautés d’un axe (✅ = abonné) :"
+SUB_BUTTON: Final = "{mark} {n}. {title}"
+SUB_MARK_ON: Final = "✅"
+SUB_MARK_OFF: Final = "➕"
+SUB_INVALID: Final = (
+    "Je ne comprends pas « {arg} ». Choix possibles : 1, 2, 3, 4 ou tout "
+    "(par exemple /{command} 2). Rien n’a changé."
+)
+SUB_AXIS: Final = "l’axe {n} « {title} »"
+SUB_AXIS_UNTITLED: Final = "l’axe {n}"
+SUB_AXES: Final = "les axes {numbers}"
+SUB_AND: Final = " et "
+SUB_ADDED: Final = "C’est noté : vous suivez {what}."
+SUB_ALREADY: Final = "Vous suiviez déjà {what}."
+SUB_REMOVED: Final = "C’est noté : vous ne suivez plus {what}."
+SUB_NOT_FOLLOWED: Final = "Vous ne suiviez pas {what} : rien n’a changé."
+SUB_LIST_NONE: Final = "Vous ne suivez aucun axe. Tapez /abonner pour en choisir."
+SUB_LIST_HEAD: Final = "Vous suivez :"
+SUB_LIST_LINE: Final = "• {n}. {title}"
+SUB_LIST_FOOT: Final = "Pour arrêter : /desabonner suivi du numéro, ou /desabonner tout."
+
+# ---------------------------------------------------- personal data (/mesdonnees)
+MYDATA_NONE: Final = (
+    "Je ne garde rien qui vous concerne : ni abonnement, ni notification.\n"
+    "Vos questions sont enregistrées sans identifiant, pour les statistiques : "
+    "elles ne peuvent pas vous être rattachées."
+)
+MYDATA: Final = (
+    "Ce que je garde à votre sujet :\n"
+    "• identifiant de la conversation : {chat_id}\n"
+    "• premier abonnement : {first_seen} ; dernière modification : {last_seen}\n"
+    "• notifications : {status}\n"
+    "• axes suivis : {axes}\n"
+    "• messages : {messages}\n"
+    "Vos questions sont enregistrées sans identifiant, pour les statistiques : "
+    "elles ne peuvent pas vous être rattachées.\n"
+    "Pour tout effacer : /oublier"
+)
+MYDATA_ACTIVE: Final = "actives"
+MYDATA_INACTIVE: Final = "suspendues ({reason})"
+MYDATA_NO_AXIS: Final = "aucun"
+MYDATA_NO_MESSAGE: Final = "aucun"
+MYDATA_STATUS: Final = {"sent": "{n} envoyé(s)", "pending": "{n} en attente", "failed": "{n} en échec",
+                        "dropped": "{n} abandonné(s)"}  # fmt: skip
+MYDATA_LAST_SENT: Final = ", le dernier le {date}"
+DATE: Final = "%d/%m/%Y à %H:%M UTC"
+FORGET_CONFIRM: Final = (
+    "Effacer tout ce que je garde à votre sujet (abonnements, notifications en attente) ? "
+    "C’est définitif."
+)
+FORGET_YES: Final = "Oui, tout effacer"
+FORGET_NO: Final = "Non, garder"
+FORGET_DONE: Final = "C’est fait : j’ai effacé toutes vos données."
+FORGET_NOTHING: Final = "Il n’y avait rien à effacer : je ne garde rien qui vous concerne."
+FORGET_KEPT: Final = "D’accord, je ne change rien."
+
+# ------------------------------------------------------------- admin commands
+ADMIN_ONLY: Final = "Cette commande est réservée aux administrateurs du bot."
+ANNOUNCE_USAGE: Final = (
+    "Usage : /annonce &lt;1-4|tout&gt; &lt;texte&gt;, par exemple "
+    "<code>/annonce 2 Nouvelle étude publiée</code>. Rien n’a été envoyé."
+)
+ANNOUNCE_QUEUED: Final = "Annonce mise en file d’envoi pour {n} abonné(s) ({target})."
+ANNOUNCE_TARGET_ALL: Final = "tous les axes"
+ANNOUNCE_HEAD: Final = "📣 <b>Annonce</b> – {target}"
+ANNOUNCE_FOOT: Final = "Pour ne plus recevoir ces nouvelles : /desabonner {axes}"
+STATS: Final = (
+    "<b>Statistiques</b>\n"
+    "Utilisateurs : {users} ({active} actifs)\n"
+    "Abonnés par axe : {axes}\n"
+    "File d’envoi : {pending} en attente, {sent} envoyés, {failed} en échec, {dropped} abandonnés\n"
+    "Questions sur {days} jours : {answered} répondues, {clarify} à préciser, {unknown} sans réponse"
+)
+STATS_AXIS: Final = "{n} : {count}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest_asyncio
@@ -32,9 +33,10 @@ class Harness:
 
 
 @pytest_asyncio.fixture
-async def harness(engine: Engine) -> AsyncIterator[Harness]:
+async def harness(engine: Engine, tmp_path: Path) -> AsyncIterator[Harness]:
     request = FakeRequest()
-    settings = Settings(token=TOKEN, admin_ids=frozenset({ADMIN_ID}))
+    # post_init opens the state database: a fresh one per test, never the user's own
+    settings = Settings(token=TOKEN, admin_ids=frozenset({ADMIN_ID}), state_db=tmp_path / "state.db")
     app = build_application(
         settings,
         engine=engine,

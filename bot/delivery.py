@@ -1,0 +1,239 @@
+"""Delivery of the outbox: a JobQueue job that sends queued notifications within Telegram's limits.
+
+Producers (/annonce, `qa publish`) only write rows; this job is the only sender. Each run sends,
+oldest first, for about `Limits.budget` seconds, then returns (the job runs every second), so
+that stopping the bot never waits long for a broadcast.
+
+- Rate: at most `rate` messages per second overall (Telegram's ~30/s) and one per
+  `per_chat` seconds to the same chat; a chat's messages keep their order.
+- 429 (RetryAfter): everything pauses for `retry_after`, the row stays pending, no attempt spent.
+- Network errors, timeouts and 5xx: the row is retried after an exponential backoff and
+  sending pauses as long (Telegram or the network is in trouble); after `max_attempts`
+  attempts the row is marked failed with the reason.
+- 403 (blocked, kicked, deactivated) or "chat not found": the user is deactivated and their
+  pending rows are dropped. Any other 400 fails the row at once, with Telegram's reason.
+- A row is marked sent only after Telegram accepted it, and messages go one at a time: after
+  a crash (even SIGKILL) the next start sends every row not marked sent, so nothing is lost and
+  only the one message in flight at the crash can arrive twice.
+
+The clock and the sleep are injectable: tests and benchmarks never wait for real.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dtm
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import Bot, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, RetryAfter, TelegramError
+
+from qa.state import OutboxRow
+
+from .handlers import Ctx
+from .settings import Settings
+from .state import AsyncState
+
+__all__ = ["JOB_NAME", "Deliverer", "DrainReport", "Limits", "deliverer_of", "install", "open_state"]
+
+log = logging.getLogger(__name__)
+
+JOB_NAME = "delivery"
+INTERVAL = 1.0  # seconds between two runs of the job
+_GONE = ("chat not found", "user not found", "bot was blocked", "user is deactivated", "bot was kicked")
+
+
+@dataclass(frozen=True)
+class Limits:
+    rate: float | None = 30.0  # messages per second overall; None: no limit (benchmarks)
+    per_chat: float | None = 1.0  # seconds between two messages to one chat; None: no limit
+    max_attempts: int = 6  # network errors and 5xx: attempts before a row is marked failed
+    backoff: float = 2.0  # first retry delay after a network error, doubled at each attempt
+    max_backoff: float = 300.0
+    batch: int = 200  # rows read at a time
+    budget: float = 0.9  # seconds a job run may send for (the job runs every INTERVAL)
+
+
+@dataclass
+class DrainReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    dropped: int = 0  # pending rows dropped because their chat blocked the bot or is gone
+
+
+class Deliverer:
+    def __init__(
+        self,
+        state: AsyncState,
+        bot: Bot,
+        limits: Limits = Limits(),
+        *,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    ) -> None:
+        # `clock` must be the state store's clock: it is compared with rows' next_attempt_at.
+        self.state, self.bot, self.limits = state, bot, limits
+        self._clock, self._sleep = clock, sleep
+        self._lock = asyncio.Lock()
+        self._next_slot = 0.0  # the global rate: when the next message may go
+        self._paused_until = 0.0  # after a 429 or a network error: nothing goes before
+        self._failures = 0  # network errors in a row, for the global pause
+        self._cooling: dict[int, float] = {}  # chat -> when it may receive its next message
+
+    async def drain(self, budget: float | None = None) -> DrainReport:
+        """Send what is due. With a `budget` (the job), return after about that many seconds,
+        or when nothing is due yet; without (tests, benchmarks, a manual flush), return only
+        when nothing is pending any more, sleeping through pauses and backoffs."""
+        report = DrainReport()
+        if self._lock.locked():  # the previous run of the job is still sending
+            return report
+        async with self._lock:
+            start = self._clock()
+            while True:
+                now = self._clock()
+                left = None if budget is None else budget - (now - start)
+                if left is not None and left <= 0:
+                    break
+                wait = self._paused_until - now
+                if wait <= 0:
+                    self._cooling = {c: t for c, t in self._cooling.items() if t > now}
+                    rows = await self.state.due(limit=self.limits.batch, exclude=self._cooling)
+                    if rows:
+                        for row in rows:
+                            if budget is not None and self._clock() - start >= budget:
+                                break
+                            await self._pace()
+                            await self._send(row, report)
+                            if self._paused_until > self._clock():
+                                break
+                        continue
+                    pending_at = await self.state.next_attempt_at()
+                    if pending_at is None:
+                        break  # nothing pending at all
+                    wakes = list(self._cooling.values()) + ([pending_at] if pending_at > now else [])
+                    wait = (min(wakes) - now) if wakes else 0.05
+                if left is not None and wait >= left:
+                    break  # the next run of the job takes over
+                await self._sleep(max(wait, 0.001))
+        if report.sent or report.failed or report.dropped:
+            log.info("delivery: %s", report)
+        return report
+
+    async def _pace(self) -> None:
+        """The global rate: one message every 1/rate seconds, no burst."""
+        if self.limits.rate is None:
+            return
+        now = self._clock()
+        if self._next_slot > now:
+            await self._sleep(self._next_slot - now)
+            now = max(now, self._clock())
+        self._next_slot = max(self._next_slot, now) + 1.0 / self.limits.rate
+
+    async def _send(self, row: OutboxRow, report: DrainReport) -> None:
+        try:
+            await self.bot.send_message(
+                row.chat_id,
+                row.text,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        except RetryAfter as e:
+            delay = _retry_after(e)
+            self._paused_until = self._clock() + delay
+            await self.state.retry_later(row.id, f"429: {e.message}", delay, count=False)
+            report.retried += 1
+            log.warning("delivery: Telegram asks to wait %.1f s", delay)
+        except Forbidden as e:
+            await self._gone(row.chat_id, f"403: {e.message}", report)
+        except BadRequest as e:  # before NetworkError: BadRequest is one of its subclasses
+            if any(words in e.message.lower() for words in _GONE):
+                await self._gone(row.chat_id, f"400: {e.message}", report)
+            else:
+                await self.state.mark_failed(row.id, f"refused by Telegram: {e.message}")
+                report.failed += 1
+        except ChatMigrated as e:  # a group became a supergroup: its subscriptions are stale
+            await self._gone(row.chat_id, f"group migrated to {e.new_chat_id}", report)
+        except InvalidToken:
+            raise  # a configuration error, not the message's: the rows stay pending
+        except TelegramError as e:  # network errors, timeouts, 5xx, unknown answers
+            await self._backoff(row, e, report)
+        else:
+            await self.state.mark_sent(row.id)
+            self._failures = 0
+            report.sent += 1
+        finally:
+            if self.limits.per_chat is not None:
+                self._cooling[row.chat_id] = self._clock() + self.limits.per_chat
+
+    async def _backoff(self, row: Any, error: TelegramError, report: DrainReport) -> None:
+        attempts = row.attempts + 1
+        reason = f"{type(error).__name__}: {error.message}"
+        if attempts >= self.limits.max_attempts:
+            await self.state.mark_failed(row.id, f"gave up after {attempts} attempts; last error {reason}")
+            report.failed += 1
+        else:
+            delay = min(self.limits.backoff * 2 ** (attempts - 1), self.limits.max_backoff)
+            await self.state.retry_later(row.id, reason, delay)
+            report.retried += 1
+        self._failures += 1
+        pause = min(self.limits.backoff * 2 ** (self._failures - 1), self.limits.max_backoff)
+        self._paused_until = self._clock() + pause
+        log.warning("delivery: %s; pausing %.1f s", reason, pause)
+
+    async def _gone(self, chat_id: int, reason: str, report: DrainReport) -> None:
+        report.dropped += await self.state.deactivate(chat_id, reason)
+        log.info("delivery: chat %s deactivated (%s)", chat_id, reason)
+
+
+def _retry_after(error: RetryAfter) -> float:
+    # PTB 22 keeps a timedelta; its public `retry_after` warns (int -> timedelta migration).
+    value = getattr(error, "_retry_after", None)
+    if not isinstance(value, dtm.timedelta):
+        value = error.retry_after
+    return value.total_seconds() if isinstance(value, dtm.timedelta) else float(value)
+
+
+# -------------------------------------------------------- the bot's wiring
+def deliverer_of(bot_data: dict[Any, Any], bot: Bot) -> Deliverer | None:
+    """The deliverer of this Application, made on first use (None without a state store)."""
+    deliverer = bot_data.get("delivery")
+    if deliverer is None:
+        state = bot_data.get("state")
+        if not isinstance(state, AsyncState):
+            return None
+        deliverer = bot_data["delivery"] = Deliverer(state, bot, bot_data.get("delivery_limits", Limits()))
+    return deliverer if isinstance(deliverer, Deliverer) else None
+
+
+async def delivery_job(context: Ctx) -> None:
+    deliverer = deliverer_of(context.bot_data, context.bot)
+    if deliverer is not None:
+        await deliverer.drain(budget=deliverer.limits.budget)
+
+
+def install(app: Any, limits: Limits | None = None) -> None:
+    """Schedule the delivery job on `app` (bot/app.py calls it once, after the handlers)."""
+    if limits is not None:
+        app.bot_data["delivery_limits"] = limits
+    if app.job_queue is None:
+        log.warning("no job queue (install python-telegram-bot[job-queue]): notifications stay queued")
+        return
+    # Two instances allowed: a run that overruns its second is not reported as "skipped";
+    # the second one sees the lock and returns at once.
+    app.job_queue.run_repeating(
+        delivery_job, interval=INTERVAL, first=INTERVAL, name=JOB_NAME, job_kwargs={"max_instances": 2}
+    )
+
+
+async def open_state(app: Any) -> None:
+    """post_init: open the state store on BOT_STATE_DB (unless a test put one in bot_data)."""
+    if "state" not in app.bot_data:
+        settings: Settings = app.bot_data["settings"]
+        app.bot_data["state"] = await AsyncState.open(settings.state_db)
+        log.info("state database %s", settings.state_db)

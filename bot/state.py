@@ -1,0 +1,79 @@
+"""The state store (`qa.state.StateStore`) for the event loop: every call runs in a thread.
+
+SQLite calls block (a write may wait for another process's lock, `qa publish` for example);
+running them through `asyncio.to_thread` keeps the bot answering meanwhile. Kept in
+`bot_data["state"]`; `bot.app.post_shutdown` awaits `close()`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Collection
+from pathlib import Path
+
+from qa.state import OutboxRow, StateStore, Stats, Target, UserData
+
+__all__ = ["AsyncState"]
+
+
+class AsyncState:
+    def __init__(self, store: StateStore) -> None:
+        self.store = store
+
+    @classmethod
+    async def open(cls, path: Path) -> AsyncState:
+        return cls(await asyncio.to_thread(StateStore.open, path))
+
+    async def close(self) -> None:
+        await asyncio.to_thread(self.store.close)
+
+    # subscriptions
+    async def subscribe(self, chat_id: int, target: Target) -> tuple[int, ...]:
+        return await asyncio.to_thread(self.store.subscribe, chat_id, target)
+
+    async def unsubscribe(self, chat_id: int, target: Target) -> tuple[int, ...]:
+        return await asyncio.to_thread(self.store.unsubscribe, chat_id, target)
+
+    async def toggle(self, chat_id: int, axis: int) -> bool:
+        return await asyncio.to_thread(self.store.toggle, chat_id, axis)
+
+    async def subscriptions(self, chat_id: int) -> tuple[int, ...]:
+        return await asyncio.to_thread(self.store.subscriptions, chat_id)
+
+    # outbox
+    async def queue_announcement(self, target: Target, text: str) -> int:
+        return await asyncio.to_thread(self.store.queue_announcement, target, text)
+
+    async def due(self, *, limit: int, exclude: Collection[int] = ()) -> list[OutboxRow]:
+        return await asyncio.to_thread(self.store.due, limit=limit, exclude=exclude)
+
+    async def next_attempt_at(self) -> float | None:
+        return await asyncio.to_thread(self.store.next_attempt_at)
+
+    async def mark_sent(self, row_id: int) -> None:
+        await asyncio.to_thread(self.store.mark_sent, row_id)
+
+    async def retry_later(self, row_id: int, error: str, delay: float, *, count: bool = True) -> None:
+        await asyncio.to_thread(self.store.retry_later, row_id, error, delay, count=count)
+
+    async def mark_failed(self, row_id: int, reason: str) -> None:
+        await asyncio.to_thread(self.store.mark_failed, row_id, reason)
+
+    async def deactivate(self, chat_id: int, reason: str) -> int:
+        return await asyncio.to_thread(self.store.deactivate, chat_id, reason)
+
+    # personal data, questions, statistics
+    async def user_data(self, chat_id: int) -> UserData:
+        return await asyncio.to_thread(self.store.user_data, chat_id)
+
+    async def forget_user(self, chat_id: int) -> bool:
+        return await asyncio.to_thread(self.store.forget_user, chat_id)
+
+    async def log_question(self, text: str, status: str) -> None:
+        await asyncio.to_thread(self.store.log_question, text, status)
+
+    async def purge_questions(self, older_than_days: float) -> int:
+        return await asyncio.to_thread(self.store.purge_questions, older_than_days)
+
+    async def stats(self, days: int = 7) -> Stats:
+        return await asyncio.to_thread(self.store.stats, days)
