@@ -32,6 +32,7 @@ CLARIFY_MIN = 0.42  # candidates worth offering in a clarification
 CLARIFY_BAND = 0.15  # how close to the best a candidate must be to be offered
 FOLLOWUP_WEIGHT = 0.5  # weight of the previous question's concepts in a follow-up
 AISNE_PENALTY = 0.1  # with no place given, the region's figure comes first
+PLACE_BONUS = 0.05  # a fact of the very place asked comes before a fact without a place
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,10 @@ class Engine:
         self._facts = {f.id: f for f in facts}
         self._axis_of = axis_of
         self._fact_of_axis = {n: self._facts[fid] for fid, n in axis_of.items()}
+        self._facts_of_place: dict[str, tuple[Fact, ...]] = {}
+        for fact in facts:
+            if fact.geo and fact.kind == "figure":
+                self._facts_of_place[fact.geo] = (*self._facts_of_place.get(fact.geo, ()), fact)
         self.lexicon = lexicon
         lexicon.learn(vocabulary if vocabulary is not None else fact_vocabulary(facts, lexicon))
         self.index = FactIndex(facts, lexicon, symbols)
@@ -140,12 +145,17 @@ class Engine:
         standalone = self._query(reading, None)
         decision = self._decide(standalone)
         query = standalone
-        if context and (context.concepts or context.fact_ids):
+        if context and (context.concepts or context.fact_ids) and (reading.followup or decision.status != "answered"):
             merged = self._query(reading, context)
-            if reading.followup or decision.status != "answered":
-                merged_decision = self._decide(merged)
-                if merged_decision.status == "answered" or (reading.followup and decision.status != "answered"):
-                    decision, query = merged_decision, merged
+            merged_decision = self._decide(merged)
+            # "et réhabilités ?" or "celui de la région" lean on the previous question: its
+            # reading wins unless it knows nothing. A question that names its own subject
+            # stands alone, unless only the conversation makes it answerable.
+            leans = reading.followup or not reading.concepts
+            if leans and (merged_decision.status != "unknown" or decision.status == "unknown"):
+                decision, query = merged_decision, merged
+            elif merged_decision.status == "answered":
+                decision, query = merged_decision, merged
         if reading.english and decision.status != "answered":
             return self._plain(texts.ENGLISH.format(example=texts.EXAMPLES[0]), context, status="unknown")
         if decision.status == "answered":
@@ -180,12 +190,16 @@ class Engine:
                 axis = context.axis + reading.step
             elif "dernier" in reading.normalized.split():
                 axis = max(self._fact_of_axis)
+        role = reading.role or context.role
+        organisation = self.lexicon.place_organisations.get(reading.geo or "")
+        if role and organisation and not reading.entities:
+            concepts[f"@{organisation}"] = 1.0  # "et celui de la région ?": the Région's
         return _Query(
             reading=reading,
             concepts=concepts,
             years=reading.years or ((context.year,) if context.year else ()),
             geo=reading.geo or context.geo,
-            role=reading.role or context.role,
+            role=role,
             axis=axis,
             new_concepts=frozenset(reading.concepts),
         )
@@ -203,6 +217,8 @@ class Engine:
             if len(people) > 1:
                 return _Decision("clarify", people, 0.5, reason=f"name:{names[0]}")
         if not query.concepts:
+            if query.geo in self._facts_of_place:  # "Aisne" alone: what do I know there?
+                return _Decision("clarify", self._facts_of_place[query.geo][:4], 0.5)
             return _Decision("unknown", reason="empty")
         ids, rest = self.index.candidates(query.concepts, years=query.years, geo=query.geo)
         allowed: list[tuple[str, str | None]] = []
@@ -216,15 +232,15 @@ class Engine:
         if query.new_concepts and query.new_concepts != set(query.concepts):
             # A follow-up that names something new must be about that new thing.
             scored = [s for s in scored if query.new_concepts & self.index.entries[s.fact.id].vocab]
-        if query.geo is None:
-            scored = sorted((self._prefer_region(s) for s in scored), key=lambda s: (-s.score, s.fact.id))
+        scored = sorted((self._by_place(s, query.geo) for s in scored), key=lambda s: (-s.score, s.fact.id))
         best = scored[0] if scored else None
         runner = scored[1] if len(scored) > 1 else None
         confident = best is not None and best.score >= ANSWER_MIN and best.question_cover >= COVER_MIN
         if best and confident and (runner is None or best.score - runner.score >= MARGIN):
             return _Decision("answered", (best.fact,), min(best.score, 1.0))
         ruled_out = self._why_unknown(query, excluded, None)
-        if ruled_out.near and (best is None or ruled_out.confidence > best.score + MARGIN):
+        counterpart = best is not None and any(best.fact.id in f.related for f in ruled_out.near)
+        if ruled_out.near and not counterpart and (best is None or ruled_out.confidence > best.score + MARGIN):
             return ruled_out  # what was asked exists, but for another year, place or role
         close = [s for s in scored if s.score >= CLARIFY_MIN and best and best.score - s.score <= CLARIFY_BAND]
         if query.geo and any(s.fact.geo == query.geo for s in close):
@@ -233,9 +249,13 @@ class Engine:
             return _Decision("clarify", tuple(s.fact for s in close[:4]), min(best.score, 1.0))
         return self._why_unknown(query, excluded, best)
 
-    def _prefer_region(self, s: Scored) -> Scored:
-        if s.fact.geo == "aisne" and any(self._facts[r].geo == "hauts-de-france" for r in s.fact.related):
+    @staticmethod
+    def _by_place(s: Scored, geo: str | None) -> Scored:
+        """A fact of the place asked comes first; with no place asked, the region's first."""
+        if geo is None and s.fact.geo == "aisne":
             return replace(s, score=s.score - AISNE_PENALTY)
+        if geo is not None and s.fact.geo == geo:
+            return replace(s, score=s.score + PLACE_BONUS)
         return s
 
     def _people(self, name: str) -> tuple[str, ...]:

@@ -71,6 +71,7 @@ class Lexicon:
         self._places: dict[tuple[str, ...], str] = {}
         self.entity_names: dict[str, str] = {}
         self.place_names: dict[str, str] = {}
+        self.place_organisations: dict[str, str] = {}  # "la région" also names the Région
         self._ambiguous_places: set[str] = set()
         for key, entity in lexicon.get("entities", {}).items():
             self.entity_names[key] = entity.get("name", key)
@@ -98,6 +99,7 @@ class Lexicon:
         self.english = {fold(w) for w in lexicon.get("english", {}).get("words", [])}
         self.outside = {self._norm(w) for w in lexicon.get("outside", {}).get("words", [])}
         phrase_words = {w for table in (self._phrases, self._places) for phrase in table for w in phrase}
+        self._place_words = {w for phrase in self._places for w in phrase} - {w for p in self._phrases for w in p}
         self._vocabulary: set[str] = phrase_words | self.stopwords | self.outside
         self._by_initial: dict[str, list[str]] = {}
         self._size_plans = [
@@ -123,6 +125,8 @@ class Lexicon:
     def _add_places(self, places: dict[str, Any]) -> None:
         for key, place in places.get("known", {}).items():
             self.place_names[key] = place.get("label", place.get("name", key))
+            if place.get("organisation"):
+                self.place_organisations[key] = place["organisation"]
             for alias in place.get("aliases", []):
                 self._add(alias, f"geo:{key}")
         ambiguous = {self._norm(n) for n in places.get("ambiguous", {}).get("names", [])}
@@ -151,7 +155,7 @@ class Lexicon:
         """Add the words of the facts to the vocabulary used for typo corrections."""
         self._vocabulary.update(words)
         self._by_initial = {}
-        for w in sorted(self._vocabulary):
+        for w in sorted(self._vocabulary - self._place_words):
             if len(w) >= 4 and w.isalpha():
                 self._by_initial.setdefault(w[0], []).append(w)
 
@@ -165,19 +169,31 @@ class Lexicon:
         return {s[4:] for s in self._symbolize(self._norm(text).split())[0] if s.startswith("geo:")}
 
     def correct(self, word: str) -> str:
-        """The known word closest to `word`, or `word` itself when none is close enough."""
-        if word in self._vocabulary or len(word) < 5 or not word.isalpha():
+        """The known word closest to `word`, or `word` itself when none is close enough.
+
+        One edit for a word of up to 7 letters, two beyond; the first letter is kept, as
+        typists rarely miss it and "affaire" must not become "affirme". A 4-letter word may
+        only have lost a letter ("vile" -> "ville", "opal" -> "opale"). A lost apostrophe
+        is put back ("dambition" -> "ambition"). Place names are never the target of a
+        correction: "parmi" is not "Paris".
+        """
+        if word in self._vocabulary or len(word) < 4 or not word.isalpha():
             return word
-        # One edit for a word of up to 7 letters, two beyond; the first letter is kept, as
-        # typists rarely miss it and "affaire" must not become "affirme".
+        if word[0] in "dlcjmnst" and word[1:] in self._vocabulary:
+            return word[1:]
         max_edits = 1 if len(word) <= 7 else 2
-        match = process.extractOne(
-            word,
-            self._by_initial.get(word[0], ()),
-            scorer=Levenshtein.distance,
-            score_cutoff=max_edits,
+        matches = process.extract(
+            word, self._by_initial.get(word[0], ()), scorer=Levenshtein.distance,
+            score_cutoff=max_edits, limit=8,
         )
-        return match[0] if match else word
+        if len(word) == 4:
+            matches = [m for m in matches if len(m[0]) == 5]
+        if not matches:
+            return word
+        # Fewest edits first; then a word at least as long (a letter is more often missed
+        # than added), then the longer one: "visal" -> "visale" rather than "visa".
+        best = min(matches, key=lambda m: (m[1], len(m[0]) < len(word), -len(m[0]), m[0]))
+        return str(best[0])
 
     def _symbolize(self, words: list[str], positions: list[int] | None = None) -> tuple[list[str], list[str]]:
         """Greedy longest-phrase matching; returns (symbols, unmatched content words).
@@ -226,10 +242,9 @@ class Lexicon:
         if start is None or start + 1 >= len(words):
             return ()
         nxt = start + 1
-        if words[nxt] in ("de", "des", "du", "d"):
-            nxt += 1
-        elif words[nxt] in self.stopwords:
-            return ()
+        if words[nxt] not in ("de", "des", "du"):
+            return ()  # "combien investi", "combien pour le NPNRU": nothing named as counted
+        nxt += 1
         return tuple(s for s, p in zip(symbols, positions, strict=True) if nxt <= p < nxt + 3 and ":" not in s)
 
     def surface(self, question: str, words: Iterable[str]) -> str:
@@ -279,7 +294,8 @@ class Lexicon:
         if "axe" in concepts:
             # "axe 2", "axe n°2", "le 2e axe", "le dernier axe"; but "les 4 axes" is a count.
             at = words.index("axe") if "axe" in words else -1
-            after = [w for w in words[at + 1 : at + 3] if w.isdigit()] if at >= 0 else []
+            window = words[at + 1 : at + 3] if at >= 0 else []
+            after = ["1" if w in ("un", "une") else w for w in window if w.isdigit() or w in ("un", "une")]
             if ordinal is not None:
                 axis = ordinal
             elif after:
@@ -288,6 +304,9 @@ class Lexicon:
                 axis = 4
         if axis is not None:
             concepts = [c for c in concepts if c != str(axis)]
+        organisation = self.place_organisations.get(geo or "")
+        if role and organisation and not any(c.startswith("@") for c in concepts):
+            concepts.append(f"@{organisation}")  # "le président de la région" is the Région's
         smalltalk = None
         content = [w for w in words if w not in self.smalltalk.get("greeting", set())]
         bare = not concepts and not kinds

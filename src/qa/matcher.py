@@ -34,12 +34,13 @@ __all__ = ["FactIndex", "FactSymbols", "Scored", "fact_vocabulary"]
 # Which kinds of facts answer which kinds of questions.
 _KIND_FITS: dict[str, frozenset[str]] = {
     "count": frozenset({"figure", "axis", "membership"}),
-    "who": frozenset({"person", "contact", "membership", "organisation", "definition"}),
+    "who": frozenset({"person", "contact", "membership", "organisation", "definition", "event"}),
     "where": frozenset({"event", "definition", "organisation"}),
     "when": frozenset({"event"}),
     "what": frozenset({"definition", "organisation", "membership", "axis", "event", "figure"}),
 }
 _KIND_ATTRIBUTES = {"where": ("lieu",), "when": ("date", "dates")}
+_PHRASING_KEY = 0.8  # naming all the concepts of a phrasing points at a fact, a little less than its keywords
 _MAX_CANDIDATES = 400  # facts scored in full; the rest are cut by the index's cheap pass
 _FUZZY_TOP = 12  # facts compared with rapidfuzz, after the cheap pass
 
@@ -62,18 +63,21 @@ class FactSymbols:
     places: frozenset[str]  # places named by its quote or phrasings ("other:lille")
     phrasings: tuple[str, ...]  # normalised phrasings, words sorted (for rapidfuzz)
     counts: frozenset[str] = frozenset()  # what a figure counts: its unit and key concepts
+    phrasing_keys: tuple[frozenset[str], ...] = ()  # each phrasing's concepts: a weaker key
 
     def to_json(self) -> str:
         return json.dumps({
             "keys": [sorted(k) for k in self.keys], "vocab": sorted(self.vocab),
             "places": sorted(self.places), "phrasings": list(self.phrasings), "counts": sorted(self.counts),
+            "phrasing_keys": [sorted(k) for k in self.phrasing_keys],
         }, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> FactSymbols:
         data = json.loads(text)
         return cls(tuple(frozenset(k) for k in data["keys"]), frozenset(data["vocab"]),
-                   frozenset(data["places"]), tuple(data["phrasings"]), frozenset(data["counts"]))
+                   frozenset(data["places"]), tuple(data["phrasings"]), frozenset(data["counts"]),
+                   tuple(frozenset(k) for k in data["phrasing_keys"]))
 
     @classmethod
     def of(cls, fact: Fact, lexicon: Lexicon) -> FactSymbols:
@@ -101,6 +105,7 @@ class FactSymbols:
             places=frozenset(places),
             phrasings=tuple(" ".join(sorted(lexicon.normalize(p).split())) for p in fact.phrasings),
             counts=_counts(fact, key, lexicon),
+            phrasing_keys=tuple(k for k in (frozenset(lexicon.symbols(p)) for p in fact.phrasings) if k),
         )
 
 
@@ -124,7 +129,7 @@ def _counts(fact: Fact, key: frozenset[str], lexicon: Lexicon) -> frozenset[str]
 class _Entry:
     fact: Fact
     symbols: FactSymbols
-    key_totals: tuple[float, ...]  # the weight of each key, for its cover
+    keys: tuple[tuple[frozenset[str], float, float], ...]  # (key, its weight, its factor)
 
     @property
     def vocab(self) -> frozenset[str]:
@@ -164,8 +169,9 @@ class FactIndex:
         self._idf = {s: math.log(1 + n / len(ids)) for s, ids in self.postings.items()}
         self._unknown_weight = math.log(1 + n)
         for fid, entry in self.entries.items():
-            totals = tuple(sum(self.weight(s) for s in key) or 1.0 for key in entry.symbols.keys)
-            self.entries[fid] = replace(entry, key_totals=totals)
+            keys = [(k, 1.0) for k in entry.symbols.keys] + [(k, _PHRASING_KEY) for k in entry.symbols.phrasing_keys]
+            weighted = tuple((k, sum(self.weight(s) for s in k) or 1.0, f) for k, f in keys)
+            self.entries[fid] = replace(entry, keys=weighted)
 
     def weight(self, symbol: str) -> float:
         """IDF of a symbol; a symbol no fact has weighs most, a bare number half of that."""
@@ -220,8 +226,8 @@ class FactIndex:
             vocab = entry.vocab
             question_cover = sum(w for s, w in weighted.items() if s in vocab) / total
             key_cover = 0.0
-            for key, key_total in zip(entry.symbols.keys, entry.key_totals, strict=True):
-                cover = sum(self.weight(s) * concepts[s] for s in key if s in concepts) / key_total
+            for key, key_total, factor in entry.keys:
+                cover = factor * sum(weighted[s] for s in key if s in weighted) / key_total
                 key_cover = max(key_cover, cover)
             rough.append((key_cover + question_cover, entry, key_cover, question_cover))
         rough.sort(key=lambda r: r[0], reverse=True)

@@ -28,9 +28,10 @@ _APOSTROPHES = str.maketrans(
 _DIGIT_GROUPS = re.compile(r"(?<![\d,.])\d{1,3}(?:[ \u00a0\u202f\u2009.]\d{3})+(?![\d,]\d)")
 _DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
 _TAG = re.compile(r"</?[a-z][^<>]{0,200}>")  # "<b>combien</b>": markup is not a word
+_ELISION_DE = re.compile(r"\bd'")
 _ELISION = re.compile(r"\b(?:jusqu|lorsqu|puisqu|qu|[ldjtnmsc])'")
-# What survives as a token: letters, digits, '#', '@' and the decimal point.
-_NOT_TOKEN = re.compile(r"[^a-z0-9#@.]+")
+# What survives as a token: letters, digits and the decimal point ("#n" ordinals come later).
+_NOT_TOKEN = re.compile(r"[^a-z0-9.]+")
 _LONE_POINT = re.compile(r"(?<!\d)\.|\.(?!\d)")
 # "entre deux mille dix et deux mille vingt": text2num reads "dix et deux" as one number.
 # Only "et un", "et une", "et onze" continue a number in French; split on every other "et".
@@ -68,6 +69,11 @@ def _number_words(text: str) -> str:
     return _SCALE_RESTORE.sub(r"\1\2", " et ".join(converted))
 
 
+# Words ending in s that are not plurals, and would meet another word once stemmed
+# ("nous sommes" is not "une somme").
+_NOT_PLURALS = frozenset({"sommes", "fois", "dans", "sous", "plus", "moins", "alors", "apres", "depuis", "vers"})
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light French stemmer: plurals and feminines only, so logement != loge.
@@ -75,7 +81,7 @@ def stem(word: str) -> str:
     Snowball's French stemmer reduces both "logements" and "logés" to "log", which
     merges two different figures of our base; this one keeps them apart.
     """
-    if len(word) <= 3 or not word.isalpha():
+    if len(word) <= 3 or not word.isalpha() or word in _NOT_PLURALS:
         return word
     if word.endswith("eaux"):
         return word[:-1]
@@ -101,6 +107,8 @@ class Normalizer:
     @staticmethod
     def _clean(text: str) -> str:
         text = _TAG.sub(" ", text)
+        # "d'euros" keeps its "de": "combien d'euros" says what is counted, like "combien de".
+        text = _ELISION_DE.sub("de ", text)
         text = _ELISION.sub(" ", text)
         text = re.sub(r"[-_/']", " ", text)
         text = re.sub(r"\bn\s*(?=\d)", " ", text)  # "axe n°2" (the ° is gone by now)
