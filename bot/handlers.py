@@ -219,7 +219,8 @@ async def not_text(update: Update, context: Ctx) -> None:
 # -------------------------------------------------------------------- errors
 async def error(update: object, context: Ctx) -> None:
     """Log with the traceback; tell the user politely, never with the traceback."""
-    log.error("error while handling an update", exc_info=context.error)
+    where = "while handling an update" if isinstance(update, Update) else "outside an update (polling, a job)"
+    log.error("error %s", where, exc_info=context.error)
     if not isinstance(update, Update):
         return
     chat = update.effective_chat

@@ -71,7 +71,12 @@ EVENTS = logging.getLogger("bot.events")
 REDACTED = "***"
 MIN_SECRET = 8  # shorter "secrets" would blank out ordinary words; Settings rejects none so short
 # (logger, lowest level allowed): their lower levels print secrets or user data
-_CAPPED = {"telegram": logging.INFO, "httpx": logging.WARNING, "apscheduler": logging.WARNING}
+_CAPPED = {
+    "telegram": logging.INFO,
+    "httpx": logging.WARNING,
+    "httpcore": logging.INFO,  # its DEBUG is one line per step of every request
+    "apscheduler": logging.WARNING,
+}
 _BARE = re.compile(r"[A-Za-z0-9_.:/@+-]+")
 _KEY = re.compile(r"[a-z_][a-z0-9_]*")
 _TYPES = tuple(Update.ALL_TYPES)

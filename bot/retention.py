@@ -16,11 +16,12 @@ from telegram.ext import Application, ContextTypes
 from .logs import log_event
 from .settings import Settings
 
-__all__ = ["INTERVAL", "purge_question_log", "schedule"]
+__all__ = ["DAILY_JOB", "INTERVAL", "START_JOB", "purge_question_log", "schedule"]
 
 log = logging.getLogger(__name__)
 
 INTERVAL = timedelta(days=1)
+START_JOB, DAILY_JOB = "purge question log at start", "purge question log daily"
 
 
 class QuestionLogStore(Protocol):
@@ -50,4 +51,10 @@ def schedule(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Run `purge_question_log` when the application starts, then every `INTERVAL`."""
     if app.job_queue is None:  # python-telegram-bot installed without its job-queue extra
         raise RuntimeError("qa-bot needs python-telegram-bot[job-queue]")
-    app.job_queue.run_repeating(purge_question_log, interval=INTERVAL, first=0, name="purge question log")
+    # An interval trigger never fires in the past (PTB's docs: `first=0` does not work), and the
+    # start is past by the time the scheduler starts: a one-off run, late by any amount, then daily.
+    late_is_fine = {"misfire_grace_time": None, "coalesce": True}
+    app.job_queue.run_once(purge_question_log, when=0, name=START_JOB, job_kwargs=late_is_fine)
+    app.job_queue.run_repeating(
+        purge_question_log, interval=INTERVAL, first=INTERVAL, name=DAILY_JOB, job_kwargs=late_is_fine
+    )

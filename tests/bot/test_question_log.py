@@ -77,10 +77,13 @@ async def test_the_purge_job_keeps_the_retention_period(
 
 @pytest.mark.asyncio
 async def test_the_purge_is_scheduled_at_start_and_daily(harness: Harness) -> None:
-    assert harness.app.job_queue is not None
-    (job,) = harness.app.job_queue.get_jobs_by_name("purge question log")
-    assert job.callback is retention.purge_question_log
-    assert job.job.trigger.interval.total_seconds() == DAY  # type: ignore[attr-defined]
+    queue = harness.app.job_queue
+    assert queue is not None
+    (start,) = queue.get_jobs_by_name(retention.START_JOB)
+    (daily,) = queue.get_jobs_by_name(retention.DAILY_JOB)
+    assert start.callback is daily.callback is retention.purge_question_log
+    assert start.job.misfire_grace_time is None  # runs however late the scheduler starts
+    assert daily.job.trigger.interval.total_seconds() == DAY
 
 
 @pytest.mark.asyncio
