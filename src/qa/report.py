@@ -84,8 +84,12 @@ class Group:
             "variants": [{"text": t, "count": n} for t, n in _ranked(self.variants)[:MAX_VARIANTS]],
             "last_asked": self.last_asked.isoformat() if self.last_asked else None,
             "nearest": [
-                {"id": f.id, "label": f.label, "score": None if f.score is None else round(f.score, 3),
-                 "offered": f.offered}
+                {
+                    "id": f.id,
+                    "label": f.label,
+                    "score": None if f.score is None else round(f.score, 3),
+                    "offered": f.offered,
+                }
                 for f in self.nearest
             ],
         }
@@ -112,9 +116,11 @@ class Report:
         }
 
     def to_text(self) -> str:
-        head = (f"Questions answered unknown or clarify, last {self.days} day(s) "
-                f"({self.since:%Y-%m-%d} to {self.until:%Y-%m-%d}): "
-                f"{self.questions} question(s) in {len(self.groups)} group(s).")
+        head = (
+            f"Questions answered unknown or clarify, last {self.days} day(s) "
+            f"({self.since:%Y-%m-%d} to {self.until:%Y-%m-%d}): "
+            f"{self.questions} question(s) in {len(self.groups)} group(s)."
+        )
         if not self.groups:
             return head + "\nNothing to review.\n"
         lines = [head, ""]
@@ -144,8 +150,7 @@ def _ranked(counter: Counter[str]) -> list[tuple[str, int]]:
 
 
 # ------------------------------------------------------------------------- grouping
-def signature(text: str, normalizer: Callable[[str], str] = normalize,
-              stopwords: Iterable[str] = ()) -> str:
+def signature(text: str, normalizer: Callable[[str], str] = normalize, stopwords: Iterable[str] = ()) -> str:
     """The words that carry the question's meaning, normalised ("cb de logts rénovés" -> ...)."""
     stop = stopwords if isinstance(stopwords, (set, frozenset)) else set(stopwords)
     return " ".join(w for w in normalizer(text).split() if w not in stop)
@@ -188,13 +193,15 @@ def group_questions(
     groups = []
     for _, members in clusters:
         variants = Counter(" ".join(m.text.split()) for m in members)
-        groups.append(Group(
-            question=_ranked(variants)[0][0],
-            count=len(members),
-            statuses=Counter(m.status for m in members),
-            variants=variants,
-            last_asked=max(m.asked_at for m in members),
-        ))
+        groups.append(
+            Group(
+                question=_ranked(variants)[0][0],
+                count=len(members),
+                statuses=Counter(m.status for m in members),
+                variants=variants,
+                last_asked=max(m.asked_at for m in members),
+            )
+        )
     groups.sort(key=lambda g: (-g.count, -(g.last_asked or _EPOCH).timestamp(), g.question))
     return groups
 
@@ -278,8 +285,7 @@ def _smalltalk(engine: Engine, text: str) -> bool:
     return bool(reading.smalltalk) and not reading.concepts
 
 
-def report_main(state_db: Path, engine: Engine | None, *, days: int, as_json: bool,
-                now: datetime | None = None) -> str:
+def report_main(state_db: Path, engine: Engine | None, *, days: int, as_json: bool, now: datetime | None = None) -> str:
     """What `qa report` prints."""
     until = now or datetime.now(UTC)
     questions = read_question_log(state_db, until - timedelta(days=days))
