@@ -33,6 +33,7 @@ CLARIFY_BAND = 0.15  # how close to the best a candidate must be to be offered
 FOLLOWUP_WEIGHT = 0.5  # weight of the previous question's concepts in a follow-up
 AISNE_PENALTY = 0.1  # with no place given, the region's figure comes first
 PLACE_BONUS = 0.05  # a fact of the very place asked comes before a fact without a place
+SAME_KIND_BONUS = 0.05  # in a follow-up, a fact of the kind just answered comes first
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class _Query:
     role: str | None
     axis: int | None
     new_concepts: frozenset[str]
+    kind: str | None = None  # in a follow-up, the kind of the previous answer (a figure...)
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,7 @@ class Engine:
         query = standalone
         if context and (context.concepts or context.fact_ids) and (reading.followup or decision.status != "answered"):
             merged = self._query(reading, context)
-            merged_decision = self._decide(merged)
+            merged_decision = self._counterpart(merged, context) or self._decide(merged)
             # "et réhabilités ?" or "celui de la région" lean on the previous question: its
             # reading wins unless it knows nothing. A question that names its own subject
             # stands alone, unless only the conversation makes it answerable.
@@ -180,8 +182,11 @@ class Engine:
         axis = reading.axis
         if context is None:
             return _Query(reading, concepts, reading.years, reading.geo, reading.role, axis, frozenset(concepts))
+        # With nothing new named ("et dans l'Aisne ?") the previous subject is the question;
+        # otherwise it only helps ("et réhabilités ?" after "logements produits").
+        carried = FOLLOWUP_WEIGHT if reading.concepts else 1.0
         for c in context.concepts:
-            concepts.setdefault(c, FOLLOWUP_WEIGHT)
+            concepts.setdefault(c, carried)
         if axis is None and context.axis is not None:
             # "et le deuxième ?", "et le suivant ?", "et le dernier ?" after an axis
             if reading.ordinal is not None:
@@ -202,9 +207,29 @@ class Engine:
             role=role,
             axis=axis,
             new_concepts=frozenset(reading.concepts),
+            kind=context.kind,
         )
 
     # ---------------------------------------------------------------- deciding
+    def _counterpart(self, query: _Query, context: Context) -> _Decision | None:
+        """"et dans l'Aisne ?", "et en 2021 ?": the same question with other slots.
+
+        When the question changes only the place or the year, the answer is the previous
+        fact itself or its counterpart (its `related` fact) for the new slots, if any.
+        """
+        if query.reading.concepts or not context.fact_ids or query.axis is not None:
+            return None
+        previous = self._facts.get(context.fact_ids[0])
+        if previous is None:
+            return None
+        for fact in (previous, *(self._facts[r] for r in previous.related)):
+            why = self.index.excluded(fact, years=query.years, geo=query.geo, role=query.role,
+                                      entities=query.reading.entities)
+            same_metric = fact.kind == previous.kind == "figure" and fact.geo != previous.geo
+            if why is None and (fact is previous or same_metric):
+                return _Decision("answered", (fact,), 1.0)
+        return None
+
     def _decide(self, query: _Query) -> _Decision:
         if query.axis is not None:
             fact = self._fact_of_axis.get(query.axis)
@@ -232,7 +257,13 @@ class Engine:
         if query.new_concepts and query.new_concepts != set(query.concepts):
             # A follow-up that names something new must be about that new thing.
             scored = [s for s in scored if query.new_concepts & self.index.entries[s.fact.id].vocab]
-        scored = sorted((self._by_place(s, query.geo) for s in scored), key=lambda s: (-s.score, s.fact.id))
+        if query.geo is None:  # the region's figure is answered, its Aisne counterpart mentioned
+            ids = {s.fact.id for s in scored}
+            scored = [s for s in scored if not (s.fact.geo == "aisne" and ids.intersection(s.fact.related))]
+        scored = [self._by_place(s, query.geo) for s in scored]
+        if query.kind:  # a conversation about figures goes on about figures
+            scored = [replace(s, score=s.score + SAME_KIND_BONUS) if s.fact.kind == query.kind else s for s in scored]
+        scored.sort(key=lambda s: (-s.score, s.fact.id))
         best = scored[0] if scored else None
         runner = scored[1] if len(scored) > 1 else None
         confident = best is not None and best.score >= ANSWER_MIN and best.question_cover >= COVER_MIN
@@ -399,8 +430,11 @@ class Engine:
         if not suggestions:
             suggestions = [Suggestion(q, q) for q in texts.EXAMPLES]
         text = "\n".join(lines)
+        # After "pas de chiffre pour le Nord", "et dans l'Aisne ?" follows the fact that was near.
+        near = decision.near if decision.reason in ("year", "geo") else ()
+        context = replace(self._context(query, ()), fact_ids=tuple(f.id for f in near))
         return Answer(status="unknown", text=text, html=_escape(text), confidence=0.0,
-                      suggestions=tuple(suggestions), context=self._context(query, ()))
+                      suggestions=tuple(suggestions), context=context)
 
     def _plain(self, text: str, context: Context | None, *, status: str = "unknown") -> Answer:
         return Answer(status="unknown", text=text, html=_escape(text),

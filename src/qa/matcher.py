@@ -219,12 +219,17 @@ class FactIndex:
     ) -> list[Scored]:
         """Score the given facts; `concepts` maps each question symbol to its weight (0..1)."""
         weighted = {s: self.weight(s) * w for s, w in concepts.items()}
-        total = sum(weighted.values()) or 1.0
+        # Concepts carried over from the previous question (weight < 1) help a fact that has
+        # them and never count against one that has not: "et réhabilités ?" after
+        # "logements produits" is about réhabilités, not about produits.
+        asked = sum(w for s, w in weighted.items() if concepts[s] >= 1.0)
         rough: list[tuple[float, _Entry, float, float]] = []
         for fid in fact_ids:
             entry = self.entries[fid]
             vocab = entry.vocab
-            question_cover = sum(w for s, w in weighted.items() if s in vocab) / total
+            explained = sum(w for s, w in weighted.items() if s in vocab)
+            carried = sum(w for s, w in weighted.items() if s in vocab and concepts[s] < 1.0)
+            question_cover = explained / ((asked + carried) or 1.0)
             key_cover = 0.0
             for key, key_total, factor in entry.keys:
                 cover = factor * sum(weighted[s] for s in key if s in weighted) / key_total

@@ -184,3 +184,15 @@ def test_numbers_in_questions(engine: Engine, question: str, fact_id: str) -> No
 def test_unknown_reply_never_echoes_a_flood(engine: Engine) -> None:
     answer = engine.ask("combien de " + "z" * 4000 + " et " + "y" * 50)
     assert answer.status == "unknown" and len(answer.text) < 1000
+
+
+def test_random_text_never_crashes_nor_answers_a_figure(engine: Engine) -> None:
+    import random
+    import string
+
+    rng = random.Random(20261122)
+    alphabet = string.printable + "éèàçœ’«»€°#@😀\u202f"
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 120)))
+        answer = engine.ask(text)
+        assert answer.status in ("answered", "clarify", "unknown")

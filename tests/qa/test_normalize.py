@@ -34,7 +34,7 @@ def test_normalize(text: str, expected: str) -> None:
 
 def test_shorthand_expands_whole_words_only() -> None:
     n = Normalizer({"cb": "combien", "ds": "dans"})
-    assert n("cb de logements ds l'Aisne") == "combien de logement dan aisne"
+    assert n("cb de logements ds l'Aisne") == "combien de logement dans aisne"
     assert n("cbx") == "cbx"
 
 

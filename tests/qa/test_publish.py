@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -44,18 +45,18 @@ def make_facts(path: Path, facts: list[dict[str, object]]) -> Path:
     return path
 
 
-REHAB = {"id": "rehab", "value": "3 616", "axes": [2], "answer": "3 616 logements réhabilités"}
-MENAGES = {"id": "menages", "value": "11 025", "axes": [2, 3], "attribute": "ménages logés"}
-CONTACT = {"id": "contact", "kind": "contact", "value": "p.pruvost@union-habitat.org", "axes": []}
+REHAB: dict[str, object] = {"id": "rehab", "value": "3 616", "axes": [2], "answer": "3 616 logements réhabilités"}
+MENAGES: dict[str, object] = {"id": "menages", "value": "11 025", "axes": [2, 3], "attribute": "ménages logés"}
+CONTACT: dict[str, object] = {"id": "contact", "kind": "contact", "value": "p.pruvost@union-habitat.org", "axes": []}
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> StateStore:
+def store(tmp_path: Path) -> Iterator[StateStore]:
     s = StateStore.open(tmp_path / "state.db")
     s.subscribe(2, 2)  # follows axis 2
     s.subscribe(3, 3)  # follows axis 3
     s.subscribe(23, [2, 3])
-    yield s  # type: ignore[misc]
+    yield s
     s.close()
 
 
@@ -73,9 +74,9 @@ def test_first_run_records_a_baseline_then_changes_are_announced_once(tmp_path: 
     first = publish(facts, store)
     assert first.baseline and first.queued == 0 and pending(store) == {}
 
-    changed = {**REHAB, "value": "3 700", "answer": "3 700 logements réhabilités", "quote": "3 700 logements."}
-    new = {"id": "visale", "value": "16 871", "axes": [3], "attribute": "garanties Visale", "geo": "aisne"}
-    contact = {**CONTACT, "value": "contact@example.org"}  # changed, but tagged with no axis
+    changed: dict[str, object] = {**REHAB, "value": "3 700", "answer": "3 700 logements réhabilités", "quote": "3 700 logements."}
+    new: dict[str, object] = {"id": "visale", "value": "16 871", "axes": [3], "attribute": "garanties Visale", "geo": "aisne"}
+    contact: dict[str, object] = {**CONTACT, "value": "contact@example.org"}  # changed, but tagged with no axis
     make_facts(facts, [changed, MENAGES, contact, new])
     second = publish(facts, store)
     assert (second.notices, second.queued, second.baseline) == (2, 4, False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,9 +26,9 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def store(tmp_path: Path, clock: Clock) -> StateStore:
+def store(tmp_path: Path, clock: Clock) -> Iterator[StateStore]:
     s = StateStore.open(tmp_path / "deep" / "dir" / "state.db", clock=clock)
-    yield s  # type: ignore[misc]
+    yield s
     s.close()
 
 
