@@ -299,7 +299,13 @@ async def announce(update: Update, context: Ctx) -> None:
         await _say(update, context, texts.ANNOUNCE_USAGE)
         return
     everything = target == AXES
-    label = texts.ANNOUNCE_TARGET_ALL if everything else _what(target, _titles(context))
+    titles = _titles(context)
+    if everything:
+        label = texts.ANNOUNCE_TARGET_ALL
+    elif len(target) == 1:
+        label = texts.ANNOUNCE_AXIS.format(n=target[0], title=html.escape(titles.get(target[0], "")))
+    else:
+        label = texts.ANNOUNCE_AXES.format(numbers=", ".join(map(str, target)))
     body = "\n".join(
         [
             texts.ANNOUNCE_HEAD.format(target=label),

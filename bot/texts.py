@@ -158,6 +158,8 @@ ANNOUNCE_USAGE: Final = (
 )
 ANNOUNCE_QUEUED: Final = "Annonce mise en file d’envoi pour {n} abonné(s) ({target})."
 ANNOUNCE_TARGET_ALL: Final = "tous les axes"
+ANNOUNCE_AXIS: Final = "axe {n} « {title} »"
+ANNOUNCE_AXES: Final = "axes {numbers}"
 ANNOUNCE_HEAD: Final = "📣 <b>Annonce</b> – {target}"
 ANNOUNCE_FOOT: Final = "Pour ne plus recevoir ces nouvelles : /desabonner {axes}"
 STATS: Final = (

@@ -214,13 +214,14 @@ async def test_stats_for_the_admin(harness: Harness) -> None:
     await say(harness, "/abonner 2")
     await say(harness, "/abonner 2 3", chat_id=OTHER, user_id=OTHER)
     await harness.replies(text_update("combien de logements réhabilités en 2021"))
-    await harness.replies(text_update("combien de logements en Bretagne"))
+    await harness.replies(text_update("quelle est la météo demain à Lille"))
+    await harness.replies(text_update("qui est le président"))
     await say(harness, "/annonce 2 x", chat_id=ADMIN_ID, user_id=ADMIN_ID)
     reply = await say(harness, "/stats", chat_id=ADMIN_ID, user_id=ADMIN_ID)
     assert "Utilisateurs : 2 (2 actifs)" in reply
     assert "Abonnés par axe : 1 : 0, 2 : 2, 3 : 1, 4 : 0" in reply
     assert "File d’envoi : 2 en attente, 0 envoyés, 0 en échec" in reply
-    assert "1 répondues" in reply and "1 sans réponse" in reply
+    assert "1 répondues, 1 à préciser, 1 sans réponse" in reply
 
 
 @pytest.mark.asyncio

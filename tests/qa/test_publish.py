@@ -74,8 +74,19 @@ def test_first_run_records_a_baseline_then_changes_are_announced_once(tmp_path: 
     first = publish(facts, store)
     assert first.baseline and first.queued == 0 and pending(store) == {}
 
-    changed: dict[str, object] = {**REHAB, "value": "3 700", "answer": "3 700 logements réhabilités", "quote": "3 700 logements."}
-    new: dict[str, object] = {"id": "visale", "value": "16 871", "axes": [3], "attribute": "garanties Visale", "geo": "aisne"}
+    changed: dict[str, object] = {
+        **REHAB,
+        "value": "3 700",
+        "answer": "3 700 logements réhabilités",
+        "quote": "3 700 logements.",
+    }
+    new: dict[str, object] = {
+        "id": "visale",
+        "value": "16 871",
+        "axes": [3],
+        "attribute": "garanties Visale",
+        "geo": "aisne",
+    }
     contact: dict[str, object] = {**CONTACT, "value": "contact@example.org"}  # changed, but tagged with no axis
     make_facts(facts, [changed, MENAGES, contact, new])
     second = publish(facts, store)

@@ -83,7 +83,7 @@ def test_subscribe_unsubscribe_toggle_and_list(store: StateStore) -> None:
 def test_an_axis_outside_1_to_4_changes_nothing(store: StateStore, bad: object) -> None:
     store.subscribe(7, 2)
     with pytest.raises(StateError):
-        store.subscribe(7, bad)  # type: ignore[arg-type]
+        store.subscribe(7, bad)  # type: ignore[arg-type, unused-ignore]
     assert store.subscriptions(7) == (2,)
 
 
