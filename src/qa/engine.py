@@ -220,8 +220,8 @@ class Engine:
         if query.reading.concepts or not context.fact_ids or query.axis is not None:
             return None
         previous = self._facts.get(context.fact_ids[0])
-        if previous is None:
-            return None
+        if previous is None or not (previous.geo or previous.year):
+            return None  # only a figure of a place and a year has counterparts
         for fact in (previous, *(self._facts[r] for r in previous.related)):
             why = self.index.excluded(fact, years=query.years, geo=query.geo, role=query.role,
                                       entities=query.reading.entities)
