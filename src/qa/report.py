@@ -152,7 +152,7 @@ def _ranked(counter: Counter[str]) -> list[tuple[str, int]]:
 # ------------------------------------------------------------------------- grouping
 def signature(text: str, normalizer: Callable[[str], str] = normalize, stopwords: Iterable[str] = ()) -> str:
     """The words that carry the question's meaning, normalised ("cb de logts rénovés" -> ...)."""
-    stop = stopwords if isinstance(stopwords, (set, frozenset)) else set(stopwords)
+    stop = frozenset(stopwords)  # no copy when it already is one (group_questions passes one)
     return " ".join(w for w in normalizer(text).split() if w not in stop)
 
 
