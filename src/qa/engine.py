@@ -330,7 +330,7 @@ class Engine:
         extra: list[tuple[str, Fact]] = []
         suggestions: list[Suggestion] = []
         if fact.kind == "axis" and len(fact.axes) > 1:
-            extra = [(f"Axe {n}", self._fact_of_axis[n]) for n in sorted(fact.axes)]
+            extra = [("", self._fact_of_axis[n]) for n in sorted(fact.axes)]  # "Axe n : ..." already
         for rid in fact.related:
             other = self._facts[rid]
             if fact.geo == "hauts-de-france" and other.geo == "aisne":

@@ -119,8 +119,8 @@ def _counts(fact: Fact, key: frozenset[str], lexicon: Lexicon) -> frozenset[str]
 
     An amount of money counts money only: "combien de salariés" is not 26,4 millions d'euros.
     """
-    if fact.kind != "figure":
-        return frozenset()
+    if fact.kind != "figure" and fact.value_number is None:
+        return frozenset()  # "combien de ..." is only a question for what has a number
     unit = frozenset(lexicon.symbols(fact.unit or ""))
     return unit if "euro" in unit else unit | key
 
@@ -274,7 +274,7 @@ class FactIndex:
                 return "geo"
             elif fact.geo is None and fact.kind == "figure" and geo == "aisne":
                 return "geo"  # a figure without a place (the 300 M€ levy) is not the Aisne's
-        if fact.kind == "figure" and counted and fact.unit and self.counted(counted) not in entry.symbols.counts:
+        if counted and entry.symbols.counts and self.counted(counted) not in entry.symbols.counts:
             return "counted"  # "combien de salariés" is not answered by a number of aids
         if role is not None and fact.kind != "person":
             return "role"  # "qui est le président de 3F" is not answered by a list of subsidiaries

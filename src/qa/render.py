@@ -85,7 +85,7 @@ def render_facts(
     for label, fact in extra:
         answer = french_numbers(fact.answer)
         scope = scope_of(fact)
-        line = f"{label} : {answer}" + (f" ({scope})" if scope else "")
+        line = (f"{label} : {answer}" if label else answer) + (f" ({scope})" if scope else "")
         text_lines.append(line)
         html_lines.append(html.escape(line))
     if tail:
