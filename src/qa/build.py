@@ -54,12 +54,15 @@ _BUILD_MODULES = ("build.py", "knowledge.py", "lexicon.py", "matcher.py", "norma
 
 
 def knowledge_digest(root: Path) -> str:
-    """A hash of what the base is built from: every knowledge file and the building code."""
+    """A hash of what the base is built from: the knowledge (.txt, .toml) and the building code.
+
+    Guides such as knowledge/README.md are not part of it: editing them rebuilds nothing.
+    """
     h = hashlib.sha256()
     here = Path(__file__).parent
     for name in _BUILD_MODULES:
         h.update((here / name).read_bytes())
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".txt", ".toml")):
         h.update(str(path.relative_to(root)).encode())
         h.update(path.read_bytes())
     return h.hexdigest()

@@ -75,8 +75,12 @@ class Engine:
         self.lexicon = lexicon
         lexicon.learn(vocabulary if vocabulary is not None else fact_vocabulary(facts, lexicon))
         self.index = FactIndex(facts, lexicon, symbols)
-        years = sorted({f.year for f in facts if f.year})
-        self._known_years = ", ".join(str(y) for y in years)
+        years = [str(y) for y in sorted({f.year for f in facts if f.year})]
+        self._known_years = (
+            "" if not years
+            else f"l’année {years[0]}" if len(years) == 1
+            else f"les années {', '.join(years[:-1])} et {years[-1]}"
+        )
 
     # ----------------------------------------------------------------- loading
     @classmethod
@@ -154,9 +158,9 @@ class Engine:
             # reading wins unless it knows nothing. A question that names its own subject
             # stands alone, unless only the conversation makes it answerable.
             leans = reading.followup or not reading.concepts
-            if leans and (merged_decision.status != "unknown" or decision.status == "unknown"):
-                decision, query = merged_decision, merged
-            elif merged_decision.status == "answered":
+            if merged_decision.status == "answered" or (
+                leans and (merged_decision.status != "unknown" or decision.status == "unknown")
+            ):
                 decision, query = merged_decision, merged
         if reading.english and decision.status != "answered":
             return self._plain(texts.ENGLISH.format(example=texts.EXAMPLES[0]), context, status="unknown")
@@ -258,8 +262,8 @@ class Engine:
             # A follow-up that names something new must be about that new thing.
             scored = [s for s in scored if query.new_concepts & self.index.entries[s.fact.id].vocab]
         if query.geo is None:  # the region's figure is answered, its Aisne counterpart mentioned
-            ids = {s.fact.id for s in scored}
-            scored = [s for s in scored if not (s.fact.geo == "aisne" and ids.intersection(s.fact.related))]
+            present = {s.fact.id for s in scored}
+            scored = [s for s in scored if not (s.fact.geo == "aisne" and present.intersection(s.fact.related))]
         scored = [self._by_place(s, query.geo) for s in scored]
         if query.kind:  # a conversation about figures goes on about figures
             scored = [replace(s, score=s.score + SAME_KIND_BONUS) if s.fact.kind == query.kind else s for s in scored]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 CAN_ANSWER = (
-    "Je peux vous répondre sur les chiffres 2021 d’Action Logement (Hauts-de-France et Aisne), "
+    "Je peux vous répondre sur les chiffres d’Action Logement (Hauts-de-France et Aisne), "
     "les personnes citées et leurs fonctions, les filiales et les partenaires, les quatre axes de la "
     "plateforme d’ambition, la convention régionale, les rencontres de l’UNAFO et le contact."
 )
@@ -23,7 +23,7 @@ ENGLISH_PREFIX = "(Je réponds en français.)"
 UNKNOWN = "Je n’ai pas cette information dans mes documents."
 UNKNOWN_WORDS = "Je n’ai pas d’information sur « {words} » dans mes documents."
 UNKNOWN_COUNTED = "Je n’ai pas de chiffre sur le nombre de « {what} » dans mes documents."
-UNKNOWN_YEAR = "Je n’ai pas ce chiffre pour {years} : mes documents donnent les chiffres de l’année {known}."
+UNKNOWN_YEAR = "Je n’ai pas ce chiffre pour {years} : mes documents donnent les chiffres de {known}."
 UNKNOWN_YEAR_UNDATED = "Mes documents ne permettent pas de répondre pour {years}."
 UNKNOWN_PLACE = (
     "Je n’ai pas de chiffres pour {place} : mes documents portent sur la région Hauts-de-France "
