@@ -77,7 +77,7 @@ def seed(rounds: int = 20) -> list[tuple[str, str]]:
         loaded = time.perf_counter() - start
         lat = _latencies(engine, _questions(), rounds)
     return [
-        ("seed: facts", str(len(engine._facts))),
+        ("seed: facts", str(len(engine.facts()))),
         ("seed: build", f"{built * 1000:.0f} ms"),
         ("seed: load", f"{loaded * 1000:.0f} ms"),
         ("seed: questions timed", str(len(lat))),
@@ -163,7 +163,7 @@ def large(n_facts: int = 100_000, rounds: int = 3) -> list[tuple[str, str]]:
         lat = _latencies(engine, questions, rounds)
         db_size = db.stat().st_size
     return [
-        ("100k: facts", str(len(engine._facts))),
+        ("100k: facts", str(len(engine.facts()))),
         ("100k: build", f"{built:.1f} s"),
         ("100k: fact base size", f"{db_size / 1e6:.0f} MB"),
         ("100k: load", f"{loaded:.1f} s"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .records import Document, Fact, Source
@@ -67,7 +67,7 @@ def _bold_value(answer: str, fact: Fact) -> str:
 
 def render_facts(
     main: Sequence[Fact],
-    documents: dict[str, Document],
+    documents: Mapping[str, Document],
     *,
     lead: str = "",
     extra: Sequence[tuple[str, Fact]] = (),

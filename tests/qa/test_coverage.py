@@ -26,13 +26,13 @@ def test_every_number_of_the_documents_is_covered() -> None:
 
 
 def test_required_facts_exist(engine: Engine) -> None:
-    people = {f.value for f in engine._facts.values() if f.kind == "person"}
+    people = {f.value for f in engine.facts() if f.kind == "person"}
     assert people == {"Bruno Arcadipane", "Xavier Bertrand", "Christophe Vanhersel", "Bertrand Declemy",
                       "Roger Thiriet", "Pascale Sébille"}
     assert [a.n for a in engine.axes()] == [1, 2, 3, 4]
     contact = engine.contacts()[0]
     assert "p.pruvost@union-habitat.org" in contact.answer
-    aisne = {f.value for f in engine._facts.values() if f.geo == "aisne"}
+    aisne = {f.value for f in engine.facts() if f.geo == "aisne"}
     assert {"4 835", "612", "1 175", "642", "26,4 millions d'euros", "23,6 millions d'euros", "170", "1 000"} <= aisne
 
 

@@ -160,8 +160,8 @@ def test_jsonl_record(engine: Engine) -> None:
 
 def test_every_fact_is_reached_by_its_own_suggestion(engine: Engine) -> None:
     """The question a button asks for a fact must bring that very fact back."""
-    for fact_id in engine._facts:
-        suggestion = engine._suggest(engine.fact(fact_id))
+    for fact_id in (f.id for f in engine.facts()):
+        suggestion = engine.suggest(engine.fact(fact_id))
         answer = engine.ask(suggestion.question)
         assert (answer.status, answer.facts[:1]) == ("answered", (fact_id,)), suggestion.question
 

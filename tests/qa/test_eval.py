@@ -104,5 +104,5 @@ def test_every_answered_number_and_email_is_in_a_cited_quote(engine: Engine) -> 
 
 
 def test_every_fact_answered_directly_is_grounded(engine: Engine) -> None:
-    for fact_id in engine._facts:
+    for fact_id in (f.id for f in engine.facts()):
         _grounded(engine.answer_fact(fact_id), engine)
