@@ -12,9 +12,10 @@ that stopping the bot never waits long for a broadcast.
   attempts the row is marked failed with the reason.
 - 403 (blocked, kicked, deactivated) or "chat not found": the user is deactivated and their
   pending rows are dropped. Any other 400 fails the row at once, with Telegram's reason.
-- A row is marked sent only after Telegram accepted it, and messages go one at a time: after
-  a crash (even SIGKILL) the next start sends every row not marked sent, so nothing is lost and
-  only the one message in flight at the crash can arrive twice.
+- A row is marked sent only after Telegram accepted it. After a crash (even SIGKILL) the next
+  start sends every row not marked sent: nothing is lost, and only the messages in flight at the
+  crash can arrive twice: at most `in_flight` of them, one per chat (`in_flight=1` sends
+  strictly one at a time, at the cost of a rate bounded by the Bot API's latency).
 
 The clock and the sleep are injectable: tests and benchmarks never wait for real.
 """
@@ -27,6 +28,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from telegram import Bot, LinkPreviewOptions
@@ -56,6 +58,10 @@ class Limits:
     backoff: float = 2.0  # first retry delay after a network error, doubled at each attempt
     max_backoff: float = 300.0
     batch: int = 200  # rows read at a time
+    # Messages sent concurrently, at most one per chat: at ~100 ms a Bot API call, one at a time
+    # would cap the rate near 10/s. The price: a crash can duplicate up to this many messages
+    # (one per chat), those Telegram accepted but not yet marked sent. 1 = strictly one at a time.
+    in_flight: int = 8
     budget: float = 0.9  # seconds a job run may send for (the job runs every INTERVAL)
 
 
@@ -85,45 +91,69 @@ class Deliverer:
         self._paused_until = 0.0  # after a 429 or a network error: nothing goes before
         self._failures = 0  # network errors in a row, for the global pause
         self._cooling: dict[int, float] = {}  # chat -> when it may receive its next message
+        self._busy: set[int] = set()  # chats with a message in flight
+        # Group commit of "sent": rows accepted while a commit runs go together in the next one.
+        self._accepted: list[tuple[int, asyncio.Future[None]]] = []
+        self._committing = False
 
     async def drain(self, budget: float | None = None) -> DrainReport:
         """Send what is due. With a `budget` (the job), return after about that many seconds,
         or when nothing is due yet; without (tests, benchmarks, a manual flush), return only
-        when nothing is pending any more, sleeping through pauses and backoffs."""
+        when nothing is pending any more, sleeping through pauses and backoffs. Returns with
+        nothing in flight; if cancelled, the messages in flight are abandoned (not marked)."""
         report = DrainReport()
         if self._lock.locked():  # the previous run of the job is still sending
             return report
         async with self._lock:
             start = self._clock()
-            while True:
-                now = self._clock()
-                left = None if budget is None else budget - (now - start)
-                if left is not None and left <= 0:
-                    break
-                wait = self._paused_until - now
-                if wait <= 0:
-                    self._cooling = {c: t for c, t in self._cooling.items() if t > now}
-                    rows = await self.state.due(limit=self.limits.batch, exclude=self._cooling)
-                    if rows:
-                        for row in rows:
-                            if budget is not None and self._clock() - start >= budget:
-                                break
-                            await self._pace()
-                            await self._send(row, report)
-                            if self._paused_until > self._clock():
-                                break
-                        continue
-                    pending_at = await self.state.next_attempt_at()
-                    if pending_at is None:
-                        break  # nothing pending at all
-                    wakes = list(self._cooling.values()) + ([pending_at] if pending_at > now else [])
-                    wait = (min(wakes) - now) if wakes else 0.05
-                if left is not None and wait >= left:
-                    break  # the next run of the job takes over
-                await self._sleep(max(wait, 0.001))
+            slots = asyncio.Semaphore(self.limits.in_flight)
+            running: set[asyncio.Task[None]] = set()
+            async with asyncio.TaskGroup() as group:  # leaving it waits for the messages in flight
+                while True:
+                    now = self._clock()
+                    left = None if budget is None else budget - (now - start)
+                    if left is not None and left <= 0:
+                        break
+                    wait = self._paused_until - now
+                    if wait <= 0:
+                        self._cooling = {c: t for c, t in self._cooling.items() if t > now}
+                        busy = self._busy | self._cooling.keys()
+                        rows = await self.state.due(limit=self.limits.batch, exclude=busy)
+                        if rows:
+                            for row in rows:
+                                if budget is not None and self._clock() - start >= budget:
+                                    break
+                                await self._pace()
+                                await slots.acquire()
+                                if self._paused_until > self._clock():  # a 429 arrived meanwhile
+                                    slots.release()
+                                    break
+                                self._busy.add(row.chat_id)
+                                task = group.create_task(self._send(row, report))
+                                running.add(task)
+                                task.add_done_callback(partial(self._done, row.chat_id, slots, running))
+                            continue
+                        if running:  # what is left is for chats with a message in flight
+                            await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+                            continue
+                        pending_at = await self.state.next_attempt_at()
+                        if pending_at is None:
+                            break  # nothing pending at all
+                        wakes = list(self._cooling.values()) + ([pending_at] if pending_at > now else [])
+                        wait = (min(wakes) - now) if wakes else 0.05
+                    if left is not None and wait >= left:
+                        break  # the next run of the job takes over
+                    await self._sleep(max(wait, 0.001))
         if report.sent or report.failed or report.dropped:
             log.info("delivery: %s", report)
         return report
+
+    def _done(
+        self, chat_id: int, slots: asyncio.Semaphore, running: set[asyncio.Task[None]], task: asyncio.Task[None]
+    ) -> None:
+        running.discard(task)
+        self._busy.discard(chat_id)
+        slots.release()
 
     async def _pace(self) -> None:
         """The global rate: one message every 1/rate seconds, no burst."""
@@ -164,12 +194,31 @@ class Deliverer:
         except TelegramError as e:  # network errors, timeouts, 5xx, unknown answers
             await self._backoff(row, e, report)
         else:
-            await self.state.mark_sent(row.id)
+            await self._mark_sent(row.id)
             self._failures = 0
             report.sent += 1
         finally:
             if self.limits.per_chat is not None:
                 self._cooling[row.chat_id] = self._clock() + self.limits.per_chat
+
+    async def _mark_sent(self, row_id: int) -> None:
+        """Return once the row is committed as sent; the first caller commits for everyone
+        waiting, so concurrent messages share one transaction (and one thread hop)."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._accepted.append((row_id, done))
+        if self._committing:
+            await done
+            return
+        self._committing = True
+        try:
+            while self._accepted:
+                batch, self._accepted = self._accepted, []
+                await self.state.mark_sent(*(i for i, _ in batch))
+                for _, waiter in batch:
+                    if not waiter.done():
+                        waiter.set_result(None)
+        finally:  # on an error the TaskGroup cancels the waiters; later rows start a new commit
+            self._committing = False
 
     async def _backoff(self, row: Any, error: TelegramError, report: DrainReport) -> None:
         attempts = row.attempts + 1

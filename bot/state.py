@@ -50,8 +50,8 @@ class AsyncState:
     async def next_attempt_at(self) -> float | None:
         return await asyncio.to_thread(self.store.next_attempt_at)
 
-    async def mark_sent(self, row_id: int) -> None:
-        await asyncio.to_thread(self.store.mark_sent, row_id)
+    async def mark_sent(self, *row_ids: int) -> None:
+        await asyncio.to_thread(self.store.mark_sent, *row_ids)
 
     async def retry_later(self, row_id: int, error: str, delay: float, *, count: bool = True) -> None:
         await asyncio.to_thread(self.store.retry_later, row_id, error, delay, count=count)

@@ -125,7 +125,7 @@ class Engine:
             ):
                 decision, query = merged_decision, merged
         if reading.english and decision.status != "answered":
-            return self.replies.plain(texts.ENGLISH.format(example=texts.EXAMPLES[0]), context, status="unknown")
+            return self.replies.plain(texts.ENGLISH.format(example=texts.EXAMPLES[0]), context)
         if decision.status == "answered":
             answer = self.replies.answered(query, decision)
             if reading.english:

@@ -192,7 +192,8 @@ class Replies:
         return Answer(status="unknown", text=text, html=html.escape(text), confidence=0.0,
                       suggestions=tuple(suggestions), context=context)
 
-    def plain(self, text: str, context: Context | None, *, status: str = "unknown") -> Answer:
+    def plain(self, text: str, context: Context | None) -> Answer:
+        """A reply with no fact (greeting, empty or English question): the context is kept."""
         return Answer(status="unknown", text=text, html=html.escape(text),
                       suggestions=tuple(Suggestion(q, q) for q in texts.EXAMPLES),
                       context=context or Context())

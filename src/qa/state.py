@@ -204,13 +204,12 @@ class StateStore:
         value = self._read("SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'")[0][0]
         return None if value is None else float(value)
 
-    def mark_sent(self, row_id: int) -> None:
-        """Telegram accepted the message: only now is it sent."""
+    def mark_sent(self, *row_ids: int) -> None:
+        """Telegram accepted these messages: only now are they sent (one transaction)."""
         with self._write() as db:
-            db.execute(
-                "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1 "
-                "WHERE id = ? AND status = 'pending'",
-                (self._clock(), row_id),
+            db.executemany(
+                "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ? AND status = 'pending'",
+                [(self._clock(), i) for i in row_ids],
             )
 
     def retry_later(self, row_id: int, error: str, delay: float, *, count: bool = True) -> None:

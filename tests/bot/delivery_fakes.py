@@ -40,8 +40,8 @@ class FakeClock:
 
     async def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
+        await asyncio.sleep(0)  # what was scheduled before the sleep runs at the time it was
         self.now += max(seconds, 0.0)
-        await asyncio.sleep(0)
 
 
 def failure(code: int, description: str, retry_after: int | None = None) -> Step:

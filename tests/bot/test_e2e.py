@@ -169,4 +169,4 @@ def test_webhook_checks_the_secret_and_answers(
     finally:
         code, stderr = stop(process)
     assert code == 0, stderr
-    assert TOKEN not in stderr
+    assert TOKEN not in stderr and "s3cret-hook" not in stderr
