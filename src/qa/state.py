@@ -208,7 +208,8 @@ class StateStore:
         """Telegram accepted these messages: only now are they sent (one transaction)."""
         with self._write() as db:
             db.executemany(
-                "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ? AND status = 'pending'",
+                "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1 "
+                "WHERE id = ? AND status = 'pending'",
                 [(self._clock(), i) for i in row_ids],
             )
 
