@@ -45,10 +45,7 @@ class Engine:
         self._facts = {f.id: f for f in facts}
         self._axis_of = axis_of
         self._fact_of_axis = {n: self._facts[fid] for fid, n in axis_of.items()}
-        self._facts_of_place: dict[str, tuple[Fact, ...]] = {}
-        for fact in facts:
-            if fact.geo and fact.kind == "figure":
-                self._facts_of_place[fact.geo] = (*self._facts_of_place.get(fact.geo, ()), fact)
+        self._figures = tuple(f for f in facts if f.kind == "figure" and (f.geo or f.year))
         self.lexicon = lexicon
         lexicon.learn(vocabulary if vocabulary is not None else fact_vocabulary(facts, lexicon))
         self.index = FactIndex(facts, lexicon, symbols)
@@ -104,7 +101,9 @@ class Engine:
             return self.replies.plain(texts.EMPTY.format(example=texts.EXAMPLES[0]), context)
         reading = self.lexicon.read(question)
         if reading.smalltalk and not reading.concepts:
-            message = {"thanks": texts.THANKS, "bye": texts.BYE}.get(reading.smalltalk, texts.GREETING)
+            message = {"thanks": texts.THANKS, "bye": texts.BYE, "about": texts.ABOUT}.get(
+                reading.smalltalk, texts.GREETING
+            )
             return self.replies.plain(f"{message}\n{texts.CAN_ANSWER}", context)
         if context and context.candidates and self._picks_candidate(reading, context):
             choice = reading.ordinal or int(reading.concepts[0])
@@ -208,8 +207,11 @@ class Engine:
             if len(people) > 1:
                 return Decision("clarify", people, 0.5, reason=f"name:{names[0]}")
         if not query.concepts:
-            if query.geo in self._facts_of_place:  # "Aisne" alone: what do I know there?
-                return Decision("clarify", self._facts_of_place[query.geo][:4], 0.5)
+            # "Aisne" or "chiffres 2021" alone: offer what the base holds for these slots.
+            offered = tuple(f for f in self._figures if (query.geo is None or f.geo == query.geo)
+                            and (not query.years or f.year in query.years))
+            if (query.geo or query.years) and offered:
+                return Decision("clarify", offered[:4], 0.5)
             return Decision("unknown", reason="empty")
         ids, rest = self.index.candidates(query.concepts, years=query.years, geo=query.geo)
         allowed: list[tuple[str, str | None]] = []
@@ -224,8 +226,10 @@ class Engine:
             # A follow-up that names something new must be about that new thing.
             scored = [s for s in scored if query.new_concepts & self.index.entries[s.fact.id].vocab]
         if query.geo is None:  # the region's figure is answered, its Aisne counterpart mentioned
-            present = {s.fact.id for s in scored}
-            scored = [s for s in scored if not (s.fact.geo == "aisne" and present.intersection(s.fact.related))]
+            cover = {s.fact.id: s.key_cover for s in scored}
+            scored = [s for s in scored if not (
+                s.fact.geo == "aisne" and any(cover.get(r, -1.0) >= s.key_cover for r in s.fact.related)
+            )]
         scored = [self._by_place(s, query.geo) for s in scored]
         if query.kind:  # a conversation about figures goes on about figures
             scored = [replace(s, score=s.score + SAME_KIND_BONUS) if s.fact.kind == query.kind else s for s in scored]

@@ -311,7 +311,9 @@ class Lexicon:
         content = [w for w in words if w not in self.smalltalk.get("greeting", set())]
         bare = not concepts and not kinds
         for kind, phrases in self.smalltalk.items():
-            if normalized in phrases or (kind == "greeting" and bare and words and words[0] in phrases):
+            if normalized in phrases:
+                smalltalk, concepts = kind, []  # the whole question is small talk ("aide", "merci")
+            elif kind == "greeting" and bare and words and words[0] in phrases:
                 smalltalk = kind
         if smalltalk is None and bare and any(w in self.smalltalk.get("thanks", ()) for w in words):
             smalltalk = "thanks"  # "ok merci", "merci bien"

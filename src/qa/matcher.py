@@ -295,5 +295,9 @@ class FactIndex:
         """What "combien de ..." counts: the first word some figure counts, else the first word."""
         return next((s for s in following if s in self._countables), following[0])
 
+    def counts_anything(self, following: tuple[str, ...]) -> bool:
+        """Whether some figure of the base counts what "combien de ..." names."""
+        return self.counted(following) in self._countables
+
     def _is_person(self, symbol: str) -> bool:
         return symbol in self._persons

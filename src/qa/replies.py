@@ -179,7 +179,7 @@ class Replies:
                 suggestions = [self.suggest(f) for f in known]
         elif reading.unknown:
             lines = [texts.UNKNOWN_WORDS.format(words=self.lexicon.surface(reading.original, reading.unknown[:3]))]
-        elif decision.reason == "counted" and reading.counted:
+        elif decision.reason == "counted" and reading.counted and not self.index.counts_anything(reading.counted):
             what = self.lexicon.surface(reading.original, [self.index.counted(reading.counted)])
             lines = [texts.UNKNOWN_COUNTED.format(what=what)]
         lines.append(texts.CAN_ANSWER)

@@ -15,6 +15,10 @@ EXAMPLES = (
 
 EMPTY = "Posez-moi une question sur le logement social en Hauts-de-France, par exemple : « {example} »"
 GREETING = "Bonjour ! Je réponds aux questions sur le logement social en Hauts-de-France, sources à l’appui."
+ABOUT = (
+    "Je suis un assistant qui répond en français aux questions sur le logement social en "
+    "Hauts-de-France, en citant la phrase et le document d’où vient chaque chiffre."
+)
 THANKS = "Avec plaisir ! N’hésitez pas si vous avez une autre question."
 BYE = "Au revoir, et à bientôt !"
 ENGLISH = "Je réponds en français uniquement : posez votre question en français, par exemple « {example} »."
