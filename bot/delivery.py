@@ -58,10 +58,11 @@ class Limits:
     backoff: float = 2.0  # first retry delay after a network error, doubled at each attempt
     max_backoff: float = 300.0
     batch: int = 200  # rows read at a time
-    # Messages sent concurrently, at most one per chat: at ~100 ms a Bot API call, one at a time
-    # would cap the rate near 10/s. The price: a crash can duplicate up to this many messages
-    # (one per chat), those Telegram accepted but not yet marked sent. 1 = strictly one at a time.
-    in_flight: int = 8
+    # Messages sent concurrently, at most one per chat. DESIGN.md promises that a crash can
+    # duplicate only the one message in flight, so the default is 1; at ~100 ms a Bot API
+    # call that caps a broadcast near 10/s, within Telegram's limits. A larger value sends
+    # faster, at the price of up to that many duplicates (one per chat) after a crash.
+    in_flight: int = 1
     budget: float = 0.9  # seconds a job run may send for (the job runs every INTERVAL)
 
 

@@ -13,6 +13,13 @@ KNOWLEDGE = ROOT / "knowledge"
 SHARED = ROOT.parent / "shared"
 
 
+@pytest.fixture(autouse=True)
+def _no_state_outside_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Code that falls back to the default state database writes under the test's tmp_path."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state-home"))
+    monkeypatch.delenv("BOT_STATE_DB", raising=False)
+
+
 @pytest.fixture(scope="session")
 def facts_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real knowledge, built into a temporary fact base once per test run."""
