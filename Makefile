@@ -35,10 +35,11 @@ run: $(VENV)/.installed $(FACTS)
 	QA_FACTS_DB=$(FACTS) $(BIN)/qa-bot
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check src bot tests
+	$(BIN)/ruff check src bot tests benchmarks
 	$(BIN)/mypy src/qa bot
 
-test: $(VENV)/.installed-test
+# The whole suite, after the linter and the type checker (CI runs this through .ci/run).
+test: lint
 	$(BIN)/python -m pytest -q
 
 bench: $(VENV)/.installed-test
