@@ -2,7 +2,8 @@
 
 The Application is the one `qa-bot` runs (same handlers, same defaults), with the rate
 limiter off and a fake transport (a `telegram.request.BaseRequest` answering like Telegram),
-on one core. Each text question costs the bot two Bot API calls (typing, then the answer).
+on one core. Each text question costs the bot one Bot API call (the answer) and one write to
+the question log of a temporary state database.
 
     python -m benchmarks.bench_bot      # from the repository's root, after `qa build`
 """
@@ -52,9 +53,14 @@ def _one_core() -> tuple[str, set[int] | None]:
 
 
 async def _throughput(engine: Engine) -> tuple[float, float, float]:
+    with tempfile.TemporaryDirectory() as tmp:  # never the user's own state database
+        return await _throughput_in(engine, Path(tmp) / "state.db")
+
+
+async def _throughput_in(engine: Engine, state_db: Path) -> tuple[float, float, float]:
     request = FakeRequest(record=False)
     app = build_application(
-        Settings(token=TOKEN),
+        Settings(token=TOKEN, state_db=state_db),
         engine=engine,
         request=request,
         get_updates_request=FakeRequest(record=False),
@@ -87,6 +93,8 @@ async def _throughput(engine: Engine) -> tuple[float, float, float]:
             best = max(best, len(batch) / (time.perf_counter() - started))
         rates.append(best)
     await app.shutdown()
+    assert app.post_shutdown is not None
+    await app.post_shutdown(app)  # closes the state database
     return startup, rates[0], rates[1]
 
 

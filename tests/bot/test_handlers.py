@@ -115,11 +115,10 @@ async def test_unknown_command_points_to_help(harness: Harness) -> None:
 
 # ------------------------------------------------------------------ questions
 @pytest.mark.asyncio
-async def test_answer_is_sourced_with_bold_figure_typing_and_follow_up(harness: Harness) -> None:
+async def test_answer_is_sourced_with_bold_figure_and_follow_up(harness: Harness) -> None:
     calls = await harness.feed(text_update(QUESTION))
-    assert [name for name, _ in calls] == ["sendChatAction", "sendMessage"]
-    assert calls[0][1]["action"] == "typing"
-    reply = calls[1][1]
+    assert [name for name, _ in calls] == ["sendMessage"]  # one round trip: no "typing..." first
+    reply = calls[0][1]
     assert "<b>3\u202f616</b>" in reply["text"]
     assert "Hauts-de-France" in reply["text"] and "2021" in reply["text"]  # scope
     assert "Source" in reply["text"] and "Saint-Quentin" in reply["text"]  # source
