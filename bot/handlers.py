@@ -168,7 +168,8 @@ async def question(update: Update, context: Ctx) -> None:
     if chat.type != ChatType.PRIVATE:
         text = _without_mention(text, context.bot.username)
     # No "typing..." chat action: the engine answers in well under a millisecond, and awaiting
-    # one more Bot API round trip before the answer only delayed it (and halved throughput).
+    # one more Bot API round trip first would only delay the answer (updates are handled one
+    # at a time, so every user would wait for it).
     reply = dialogue_of(context).ask(chat.id, text)
     note(status=reply.status)  # the log line says how it went, never what was asked
     await send(update, context, reply)
