@@ -30,6 +30,7 @@ COVER_MIN = 0.6  # share of the question the answered fact must explain
 MARGIN = 0.08  # lead over the runner-up to answer rather than ask
 CLARIFY_MIN = 0.42  # candidates worth offering in a clarification
 CLARIFY_BAND = 0.15  # how close to the best a candidate must be to be offered
+CLARIFY_MAX = 5  # candidates offered at most (the five présidents of the documents fit)
 FOLLOWUP_WEIGHT = 0.5  # weight of the previous question's concepts in a follow-up
 AISNE_PENALTY = 0.1  # with no place given, the region's figure comes first
 PLACE_BONUS = 0.05  # a fact of the very place asked comes before a fact without a place
@@ -211,7 +212,7 @@ class Engine:
             offered = tuple(f for f in self._figures if (query.geo is None or f.geo == query.geo)
                             and (not query.years or f.year in query.years))
             if (query.geo or query.years) and offered:
-                return Decision("clarify", offered[:4], 0.5)
+                return Decision("clarify", offered[:CLARIFY_MAX], 0.5)
             return Decision("unknown", reason="empty")
         ids, rest = self.index.candidates(query.concepts, years=query.years, geo=query.geo)
         allowed: list[tuple[str, str | None]] = []
@@ -247,7 +248,7 @@ class Engine:
         if query.geo and any(s.fact.geo == query.geo for s in close):
             close = [s for s in close if s.fact.geo == query.geo]  # offer what agrees with the place asked
         if close and best and best.question_cover >= COVER_MIN / 2:
-            return Decision("clarify", tuple(s.fact for s in close[:4]), min(best.score, 1.0))
+            return Decision("clarify", tuple(s.fact for s in close[:CLARIFY_MAX]), min(best.score, 1.0))
         return self._why_unknown(query, excluded, best)
 
     @staticmethod
