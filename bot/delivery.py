@@ -38,6 +38,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, Re
 from qa.state import OutboxRow
 
 from .handlers import Ctx
+from .logs import log_event
 from .settings import Settings
 from .state import AsyncState
 
@@ -146,7 +147,8 @@ class Deliverer:
                         break  # the next run of the job takes over
                     await self._sleep(max(wait, 0.001))
         if report.sent or report.failed or report.dropped:
-            log.info("delivery: %s", report)
+            log_event("delivery", result="run", sent=report.sent, retried=report.retried,
+                      failed=report.failed, dropped=report.dropped)
         return report
 
     def _done(
@@ -179,7 +181,7 @@ class Deliverer:
             self._paused_until = self._clock() + delay
             await self.state.retry_later(row.id, f"429: {e.message}", delay, count=False)
             report.retried += 1
-            log.warning("delivery: Telegram asks to wait %.1f s", delay)
+            log_event("delivery", level=logging.WARNING, result="wait", retry_after=delay)
         except Forbidden as e:
             await self._gone(row.chat_id, f"403: {e.message}", report)
         except BadRequest as e:  # before NetworkError: BadRequest is one of its subclasses
@@ -234,11 +236,13 @@ class Deliverer:
         self._failures += 1
         pause = min(self.limits.backoff * 2 ** (self._failures - 1), self.limits.max_backoff)
         self._paused_until = self._clock() + pause
-        log.warning("delivery: %s; pausing %.1f s", reason, pause)
+        log_event("delivery", level=logging.WARNING, result="retry", reason=reason, pause=pause)
 
     async def _gone(self, chat_id: int, reason: str, report: DrainReport) -> None:
-        report.dropped += await self.state.deactivate(chat_id, reason)
-        log.info("delivery: chat %s deactivated (%s)", chat_id, reason)
+        dropped = await self.state.deactivate(chat_id, reason)
+        report.dropped += dropped
+        # No chat id: in a private chat it is the user's id, which logs never carry.
+        log_event("delivery", result="deactivated", reason=reason, dropped=dropped)
 
 
 def _retry_after(error: RetryAfter) -> float:

@@ -117,8 +117,9 @@ async def test_unknown_command_points_to_help(harness: Harness) -> None:
 @pytest.mark.asyncio
 async def test_answer_is_sourced_with_bold_figure_and_follow_up(harness: Harness) -> None:
     calls = await harness.feed(text_update(QUESTION))
-    assert [name for name, _ in calls] == ["sendMessage"]  # one round trip: no "typing..." first
-    reply = calls[0][1]
+    assert [name for name, _ in calls] == ["sendChatAction", "sendMessage"]  # "typing..." first
+    assert calls[0][1]["action"] == "typing"
+    reply = calls[1][1]
     assert "<b>3\u202f616</b>" in reply["text"]
     assert "Hauts-de-France" in reply["text"] and "2021" in reply["text"]  # scope
     assert "Source" in reply["text"] and "Saint-Quentin" in reply["text"]  # source
@@ -231,3 +232,11 @@ async def test_an_error_is_logged_with_traceback_and_the_user_gets_a_polite_repl
 
 def test_bot_id_matches_the_fake_get_me(harness: Harness) -> None:
     assert harness.app.bot.id == BOT_ID
+
+
+@pytest.mark.asyncio
+async def test_a_refused_typing_indicator_does_not_stop_the_answer(harness: Harness) -> None:
+    harness.request.errors["sendChatAction"] = (400, "Bad Request: not enough rights")
+    calls = await harness.feed(text_update(QUESTION))
+    assert [name for name, _ in calls] == ["sendChatAction", "sendMessage"]
+    assert "3\u202f616" in calls[1][1]["text"]
