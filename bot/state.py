@@ -19,12 +19,17 @@ __all__ = ["AsyncState"]
 class AsyncState:
     def __init__(self, store: StateStore) -> None:
         self.store = store
+        # Questions are written in batches: one thread hop per batch rather than per question
+        # keeps a burst of questions from waiting on SQLite (see BENCHMARKS.md).
+        self._questions: list[tuple[str, str]] = []
+        self._flushing: asyncio.Task[None] | None = None
 
     @classmethod
     async def open(cls, path: Path) -> AsyncState:
         return cls(await asyncio.to_thread(StateStore.open, path))
 
     async def close(self) -> None:
+        await self.flush_questions()
         await asyncio.to_thread(self.store.close)
 
     # subscriptions
@@ -70,10 +75,26 @@ class AsyncState:
         return await asyncio.to_thread(self.store.forget_user, chat_id)
 
     async def log_question(self, text: str, status: str) -> None:
-        await asyncio.to_thread(self.store.log_question, text, status)
+        """Queue a question for the log; a background task writes the queue in one transaction."""
+        self._questions.append((text, status))
+        if self._flushing is None or self._flushing.done():
+            self._flushing = asyncio.create_task(self._write_questions())
+
+    async def flush_questions(self) -> None:
+        """Wait until every queued question is written (before /stats, at shutdown)."""
+        while self._flushing is not None and not self._flushing.done():
+            await self._flushing
+        if self._questions:
+            await self._write_questions()
+
+    async def _write_questions(self) -> None:
+        while self._questions:
+            batch, self._questions = self._questions, []
+            await asyncio.to_thread(self.store.log_questions, batch)
 
     async def purge_questions(self, older_than_days: float) -> int:
         return await asyncio.to_thread(self.store.purge_questions, older_than_days)
 
     async def stats(self, days: int = 7) -> Stats:
+        await self.flush_questions()
         return await asyncio.to_thread(self.store.stats, days)

@@ -282,10 +282,15 @@ class StateStore:
 
     # ------------------------------------------------------- questions, statistics
     def log_question(self, text: str, status: str) -> None:
+        self.log_questions([(text, status)])
+
+    def log_questions(self, rows: Sequence[tuple[str, str]]) -> None:
+        """Several (text, status) rows in one transaction (the bot writes them in batches)."""
+        now = self._clock()
         with self._write() as db:
-            db.execute(
+            db.executemany(
                 "INSERT INTO question_log(text, status, asked_at) VALUES (?, ?, ?)",
-                (text[:MAX_QUESTION], status, self._clock()),
+                [(text[:MAX_QUESTION], status, now) for text, status in rows],
             )
 
     def purge_questions(self, older_than_days: float) -> int:

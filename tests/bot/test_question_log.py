@@ -100,3 +100,18 @@ async def test_a_failing_purge_is_logged_and_the_bot_goes_on(
     harness.app.bot_data.pop("state")
     await retention.purge_question_log(CallbackContext(harness.app))
     assert "no state database" in caplog.text
+
+
+@pytest.mark.asyncio
+async def test_questions_are_written_in_batches_and_none_is_lost(tmp_path: Path) -> None:
+    from bot.state import AsyncState
+
+    state = await AsyncState.open(tmp_path / "state.db")
+    for n in range(250):
+        await state.log_question(f"question {n}", "answered")
+    stats = await state.stats()  # flushes first
+    assert stats.questions.get("answered") == 250
+    await state.log_question("la dernière", "unknown")
+    await state.close()  # flushes too
+    with sqlite3.connect(tmp_path / "state.db") as db:
+        assert db.execute("SELECT count(*) FROM question_log").fetchone()[0] == 251
