@@ -119,10 +119,11 @@ class Engine:
             # "et réhabilités ?" or "celui de la région" lean on the previous question: its
             # reading wins unless it knows nothing. A question that names its own subject
             # stands alone, unless only the conversation makes it answerable.
+            # A follow-up ("et neufs ?" after "en Bretagne") keeps the conversation's slots
+            # even when that means "je ne sais pas"; a question that names its own subject
+            # stands alone unless only the conversation makes it answerable.
             leans = reading.followup or not reading.concepts
-            if merged_decision.status == "answered" or (
-                leans and (merged_decision.status != "unknown" or decision.status == "unknown")
-            ):
+            if leans or merged_decision.status == "answered":
                 decision, query = merged_decision, merged
         if reading.english and decision.status != "answered":
             return self.replies.plain(texts.ENGLISH.format(example=texts.EXAMPLES[0]), context)
@@ -147,7 +148,8 @@ class Engine:
         concepts = {c: 1.0 for c in reading.concepts}
         axis = reading.axis
         if context is None:
-            return Query(reading, concepts, reading.years, reading.geo, reading.role, axis, frozenset(concepts))
+            return Query(reading, concepts, reading.years, reading.geo, reading.role, axis, frozenset(concepts),
+                         entities=reading.entities)
         # With nothing new named ("et dans l'Aisne ?") the previous subject is the question;
         # otherwise it only helps ("et réhabilités ?" after "logements produits").
         carried = FOLLOWUP_WEIGHT if reading.concepts else 1.0
@@ -155,25 +157,41 @@ class Engine:
             concepts.setdefault(c, carried)
         if axis is None and context.axis is not None:
             # "et le deuxième ?", "et le suivant ?", "et le dernier ?" after an axis
+            bare = [c for c in reading.concepts if c.isdigit()]
             if reading.ordinal is not None:
                 axis = reading.ordinal
+            elif bare and len(reading.concepts) == 1:
+                axis = int(bare[0])  # "et le 4 ?"
             elif reading.step:
                 axis = context.axis + reading.step
             elif "dernier" in reading.normalized.split():
                 axis = max(self._fact_of_axis)
-        role = reading.role or context.role
+        # "et celui de Clésence ?" keeps the role asked before; "et réhabilités ?" does not.
+        # Only organisations take the role over: "et Roger Thiriet ?" asks who he is.
+        named_only = all(c.startswith("@") and not self.index.is_person(c) for c in reading.concepts)
+        role = reading.role or (context.role if named_only else None)
+        entities = reading.entities
+        if reading.role and not entities and not reading.geo and context.subject:
+            entities = (context.subject,)  # "et le DG ?" after Clésence's présidente: Clésence's DG
         organisation = self.lexicon.place_organisations.get(reading.geo or "")
-        if role and organisation and not reading.entities:
+        if role and organisation and not entities:
             concepts[f"@{organisation}"] = 1.0  # "et celui de la région ?": the Région's
+            entities = (f"@{organisation}",)
+        leans = reading.followup or not reading.concepts
+        if leans and not entities and not reading.geo and context.entity:
+            # "et son mail ?", "et le DG ?": of the person or organisation just talked about
+            entities = (context.entity,)
+            concepts.setdefault(context.entity, carried)
         return Query(
             reading=reading,
             concepts=concepts,
-            years=reading.years or ((context.year,) if context.year else ()),
+            years=reading.years or ((context.year,) if context.year is not None else ()),
             geo=reading.geo or context.geo,
             role=role,
             axis=axis,
             new_concepts=frozenset(reading.concepts),
             kind=context.kind,
+            entities=entities,
         )
 
     # ---------------------------------------------------------------- deciding
@@ -186,22 +204,25 @@ class Engine:
         if query.reading.concepts or not context.fact_ids or query.axis is not None:
             return None
         previous = self._facts.get(context.fact_ids[0])
-        if previous is None or not (previous.geo or previous.year):
+        reading = query.reading
+        if previous is None or not (previous.geo or previous.year) or not (reading.geo or reading.years):
             return None  # only a figure of a place and a year has counterparts
+        why = None
         for fact in (previous, *(self._facts[r] for r in previous.related)):
-            why = self.index.excluded(fact, years=query.years, geo=query.geo, role=query.role,
-                                      entities=query.reading.entities)
+            why = self.index.excluded(fact, years=query.years, geo=query.geo, role=query.role, entities=())
             same_metric = fact.kind == previous.kind == "figure" and fact.geo != previous.geo
             if why is None and (fact is previous or same_metric):
                 return Decision("answered", (fact,), 1.0)
-        return None
+        # Not another figure instead (the Aisne's production for the filiales' stock): say so.
+        reason = "year" if reading.years else "geo"
+        return Decision("unknown", reason=reason, near=(previous,))
 
     def _decide(self, query: Query) -> Decision:
         if query.axis is not None:
             fact = self._fact_of_axis.get(query.axis)
             return Decision("answered", (fact,), 1.0) if fact else Decision("unknown", reason="axis")
         reading = query.reading
-        names = [n for n in reading.ambiguous_names if not (set(reading.entities) & set(self._people(n)))]
+        names = [n for n in reading.ambiguous_names if not (set(query.entities) & set(self._people(n)))]
         if names:
             people = tuple(f for f in self._facts.values() if f.kind == "person"
                            and any(f"@{e}" in self.lexicon.symbols(f.value) for e in self._people(names[0])))
@@ -217,10 +238,10 @@ class Engine:
         ids, rest = self.index.candidates(query.concepts, years=query.years, geo=query.geo)
         allowed: list[tuple[str, str | None]] = []
         excluded: list[tuple[str, str | None]] = []
-        entities = reading.entities
+        money = "euro" in query.concepts and query.concepts["euro"] >= 1.0
         for fid in [*ids, *rest]:
-            why = self.index.excluded(self._facts[fid], years=query.years, geo=query.geo,
-                                      role=query.role, entities=entities, counted=reading.counted)
+            why = self.index.excluded(self._facts[fid], years=query.years, geo=query.geo, role=query.role,
+                                      entities=query.entities, counted=reading.counted, money=money)
             (excluded if why else allowed).append((fid, why))
         scored = self.index.score(reading, query.concepts, [fid for fid, _ in allowed])
         if query.new_concepts and query.new_concepts != set(query.concepts):

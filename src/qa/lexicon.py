@@ -29,6 +29,7 @@ __all__ = ["Lexicon", "Reading"]
 
 _MAX_PHRASE = 8
 _YEAR = re.compile(r"^(19|20)\d\d$")
+_YEAR_WORDS = ("en", "annee", "depuis", "an", "durant", "pendant")  # normalised, before a year
 # Words after which an ambiguous place name ("Nord", "Somme") is read as a place.
 _PLACE_TRIGGERS = ("dans", "en", "du", "departement", "au", "sur")
 _FOLLOWUP_STARTS = ("et", "puis", "aussi", "pareil", "meme", "idem", "sinon", "ok", "and")
@@ -87,6 +88,9 @@ class Lexicon:
                 symbol = f"role:{role}" if role != "other" else f"role:other:{self._norm(word)}"
                 self.role_names.setdefault(symbol[5:], word)
                 self._add(word, symbol)
+        for words_ in lexicon.get("relative_time", {}).values():
+            for word in words_:
+                self._add(word, "time:relative")
         for kind, words in lexicon.get("question_words", {}).items():
             for word in words:
                 self._add(word, f"kind:{kind}")
@@ -210,7 +214,9 @@ class Lexicon:
                 if symbol is None:
                     continue
                 ambiguous = table is self._places and " ".join(phrase) in self._ambiguous_places
-                if ambiguous and not any(w in self._triggers for w in words[max(0, i - 2) : i]):
+                # "dans le 59" is the Nord; "en 59", like "en 21", is a year.
+                triggers = self._triggers - {"en"} if phrase[0].isdigit() else self._triggers
+                if ambiguous and not any(w in triggers for w in words[max(0, i - 2) : i]):
                     continue
                 out.append(symbol)
                 if positions is not None:
@@ -272,8 +278,14 @@ class Lexicon:
         kinds: set[str] = set()
         geo = role = role_word = None
         axis = ordinal = None
-        for symbol in symbols:
-            if symbol.startswith("geo:"):
+        for symbol, position in zip(symbols, positions, strict=True):
+            before = words[position - 1] if position > 0 else ""
+            if symbol == "time:relative":
+                years.append(0)  # "l'an dernier": relative to a date the documents do not give
+            elif symbol.isdigit() and before in _YEAR_WORDS and not _YEAR.match(symbol):
+                # "en 21" is 2021; "en 2201", "en 99999": a year the base cannot have
+                years.append(2000 + int(symbol) if len(symbol) == 2 else int(symbol) if len(symbol) < 9 else 0)
+            elif symbol.startswith("geo:"):
                 geo = symbol[4:] if geo is None or geo == "hauts-de-france" else geo
             elif symbol.startswith("kind:"):
                 kinds.add(symbol[5:])

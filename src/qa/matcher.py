@@ -105,7 +105,11 @@ class FactSymbols:
             places=frozenset(places),
             phrasings=tuple(" ".join(sorted(lexicon.normalize(p).split())) for p in fact.phrasings),
             counts=_counts(fact, key, lexicon),
-            phrasing_keys=tuple(k for k in (frozenset(lexicon.symbols(p)) for p in fact.phrasings) if k),
+            # A phrasing reduced to one common word ("a insisté") points at nothing in particular.
+            phrasing_keys=tuple(
+                k for k in (frozenset(lexicon.symbols(p)) for p in fact.phrasings)
+                if len(k) >= 2 or any(s.startswith("@") for s in k)
+            ),
         )
 
 
@@ -119,6 +123,8 @@ def _counts(fact: Fact, key: frozenset[str], lexicon: Lexicon) -> frozenset[str]
 
     An amount of money counts money only: "combien de salariés" is not 26,4 millions d'euros.
     """
+    if fact.kind == "membership":
+        return key  # "combien de filiales": the members are counted, not "logements"
     if fact.kind != "figure" and fact.value_number is None:
         return frozenset()  # "combien de ..." is only a question for what has a number
     unit = frozenset(lexicon.symbols(fact.unit or ""))
@@ -255,38 +261,52 @@ class FactIndex:
             return 0.0
         if any(fact.kind in _KIND_FITS[k] for k in reading.kinds):
             # "où" prefers the place of an event, "quand" its date.
-            precise = any(fact.attribute.split()[0] in _KIND_ATTRIBUTES.get(k, ()) for k in reading.kinds)
+            first = fact.attribute.split()[0]
+            if any(first in words for k, words in _KIND_ATTRIBUTES.items() if k not in reading.kinds):
+                return -0.25  # "où" answered by a date, "quand" by a place
+            precise = any(first in _KIND_ATTRIBUTES.get(k, ()) for k in reading.kinds)
             return 0.15 if precise else 0.05
         # "combien" answered with a person, "qui" with a figure: not what was asked.
         return -0.25
 
     def excluded(self, fact: Fact, *, years: tuple[int, ...], geo: str | None, role: str | None,
-                 entities: tuple[str, ...], counted: tuple[str, ...] = ()) -> str | None:
-        """Why a fact cannot answer a question that sets these slots, or None if it can."""
+                 entities: tuple[str, ...], counted: tuple[str, ...] = (), money: bool = False) -> str | None:
+        """Why a fact cannot answer a question that sets these slots, or None if it can.
+
+        `years` holds 0 for a relative date ("l'an dernier"): no fact is dated that way.
+        Several years ("entre 2019 et 2021") ask for a span no single fact covers.
+        `money`: the question asks for an amount ("montant", "combien d'euros").
+        """
         entry = self.entries[fact.id]
-        if years and fact.year not in years:
+        if years and (fact.year not in years or len(set(years)) > 1):
             return "year"
         if geo is not None:
             if geo.startswith("other:"):
-                if (fact.kind == "figure" or fact.geo) and geo not in entry.symbols.places:
+                if geo not in entry.symbols.places:  # Bretagne's president is not Xavier Bertrand
                     return "geo"
             elif fact.geo is not None and fact.geo != geo:
                 return "geo"
             elif fact.geo is None and fact.kind == "figure" and geo == "aisne":
                 return "geo"  # a figure without a place (the 300 M€ levy) is not the Aisne's
-        if counted and entry.symbols.counts and self.counted(counted) not in entry.symbols.counts:
-            return "counted"  # "combien de salariés" is not answered by a number of aids
+        if counted and self.counts_anything(counted) and self.counted(counted) not in entry.symbols.counts:
+            # "combien de salariés" is not answered by a number of aids, nor "combien de
+            # logements a AXENTIA" by its description
+            return "counted"
+        if money and entry.symbols.counts and "euro" not in entry.symbols.counts:
+            return "counted"  # "montant de la garantie Visale" is not a number of guarantees
         if role is not None and fact.kind != "person":
             return "role"  # "qui est le président de 3F" is not answered by a list of subsidiaries
         if fact.kind == "figure":
             # "réhabilités par Clésence": the region's figure is not Clésence's figure.
-            foreign = [e for e in entities if e not in entry.vocab and not self._is_person(e)]
+            foreign = [e for e in entities if e not in entry.vocab and not self.is_person(e)]
             if foreign:
                 return "subject"
+        if fact.kind == "contact" and any(e not in entry.vocab for e in entities):
+            return "subject"  # the UNAFO article's contact is not Clésence's nor Xavier Bertrand's
         if role is not None and fact.kind == "person":
             if role.startswith("other:") or (role != "head" and fact.role != role):
                 return "role"
-            organisations = [e for e in entities if not self._is_person(e)]
+            organisations = [e for e in entities if not self.is_person(e)]
             if organisations and f"@{fact.subject}" not in organisations:
                 return "entity"
         return None
@@ -299,5 +319,6 @@ class FactIndex:
         """Whether some figure of the base counts what "combien de ..." names."""
         return self.counted(following) in self._countables
 
-    def _is_person(self, symbol: str) -> bool:
+    def is_person(self, symbol: str) -> bool:
+        """Whether an entity symbol ("@roger-thiriet") names one of the people of the base."""
         return symbol in self._persons

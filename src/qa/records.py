@@ -76,7 +76,8 @@ class Context:
     year: int | None = None
     kind: str | None = None
     axis: int | None = None
-    entity: str | None = None
+    entity: str | None = None  # who "il", "elle", "son" refer to: the person, else the subject
+    subject: str | None = None  # the organisation of the last answer ("et le DG ?" of it)
     role: str | None = None
     fact_ids: tuple[str, ...] = ()
     candidates: tuple[str, ...] = ()  # fact ids offered by the last clarification

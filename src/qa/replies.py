@@ -32,6 +32,7 @@ class Query:
     axis: int | None
     new_concepts: frozenset[str]
     kind: str | None = None  # in a follow-up, the kind of the previous answer (a figure...)
+    entities: tuple[str, ...] = ()  # named, or carried over ("et son mail ?")
 
 
 @dataclass(frozen=True)
@@ -74,12 +75,22 @@ class Replies:
             geo=query.geo or (main.geo if main and main.kind == "figure" else None),
             year=query.years[0] if query.years else None,
             kind=main.kind if main else None,
-            axis=self._axis_of.get(main.id) if main else None,
-            entity=next((e for e in query.reading.entities), None),
+            # The overview of the axes is axis 0: "et le premier ?", "et le suivant ?" go on from it.
+            axis=(0 if main.kind == "axis" and len(main.axes) > 1 else self._axis_of.get(main.id)) if main else None,
+            entity=self._entity_of(main) if main else next(iter(query.entities), None),
+            subject=f"@{main.subject}" if main else None,
             role=query.role or (main.role if main else None),
             fact_ids=tuple(f.id for f in facts),
             candidates=candidates,
         )
+
+    def _entity_of(self, fact: Fact) -> str:
+        """Who "il", "elle", "son" refer to after this fact: the person, else the subject."""
+        if fact.kind == "person":
+            named = [s for s in self.lexicon.symbols(fact.value) if s.startswith("@")]
+            if named:
+                return named[0]
+        return f"@{fact.subject}"
 
     def answered(self, query: Query, decision: Decision) -> Answer:
         fact = decision.facts[0]
@@ -146,10 +157,14 @@ class Replies:
         lines = [texts.UNKNOWN]
         suggestions: list[Suggestion] = []
         if decision.reason == "year":
-            years = ", ".join(str(y) for y in query.years)
+            years = ", ".join(str(y) for y in query.years if y)
             dated = any(f.year for f in decision.near)
-            lines = [texts.UNKNOWN_YEAR.format(years=years, known=self.known_years) if dated
-                     else texts.UNKNOWN_YEAR_UNDATED.format(years=years)]
+            if not years:  # "l'an dernier": relative to a date the documents do not give
+                lines = [texts.UNKNOWN_RELATIVE.format(known=self.known_years or "une année précise")]
+            elif dated:
+                lines = [texts.UNKNOWN_YEAR.format(years=years, known=self.known_years)]
+            else:
+                lines = [texts.UNKNOWN_YEAR_UNDATED.format(years=years)]
             suggestions = [self.suggest(f) for f in decision.near if f.year]
         elif decision.reason == "geo" and query.geo:
             place = reading.geo_name or self.lexicon.place_names.get(query.geo, query.geo)
@@ -162,12 +177,13 @@ class Replies:
                 suggestions = [self.suggest(f) for f in decision.near]
         elif decision.reason == "subject" and decision.near:
             vocab = self.index.entries[decision.near[0].id].vocab
-            foreign = [e for e in reading.entities if e not in vocab] or list(reading.entities)
+            foreign = [e for e in query.entities if e not in vocab] or list(query.entities)
             name = self.lexicon.entity_names.get(foreign[0][1:], foreign[0][1:])
-            lines = [texts.UNKNOWN_SUBJECT.format(subject=name)]
+            contact = decision.near[0].kind == "contact"
+            lines = [(texts.UNKNOWN_CONTACT if contact else texts.UNKNOWN_SUBJECT).format(subject=name)]
             suggestions = [self.suggest(f) for f in decision.near]
         elif decision.reason in ("role", "entity") or (query.role or "").startswith("other:"):
-            entities = [e for e in reading.entities]
+            entities = list(query.entities)
             of = ""
             if entities:
                 of = " pour " + self.lexicon.entity_names.get(entities[0][1:], entities[0][1:])

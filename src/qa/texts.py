@@ -39,6 +39,14 @@ UNKNOWN_SUBJECT = (
     "Je n’ai pas ce chiffre pour {subject} : mes chiffres sont ceux d’Action Logement "
     "pour la région Hauts-de-France et l’Aisne."
 )
+UNKNOWN_CONTACT = (
+    "Je n’ai pas de contact pour {subject} dans mes documents : le seul contact qu’ils donnent "
+    "est celui de l’article sur la plateforme d’ambition."
+)
+UNKNOWN_RELATIVE = (
+    "Mes documents ne sont pas datés : je ne peux pas dire à quelle année correspond cette date. "
+    "Leurs chiffres portent sur {known} ; précisez l’année."
+)
 UNKNOWN_ROLE_KNOWN = "Ce que je sais : {known}."
 
 CLARIFY = "Plusieurs réponses sont possibles. Vouliez-vous dire :"
