@@ -288,6 +288,8 @@ class Engine:
         """Find the slot that ruled out the facts that would otherwise answer."""
         if excluded:
             rescored = self.index.score(query.reading, query.concepts, [fid for fid, _ in excluded])
+            # The region's fact first when no place was asked: "et en 2021 ?" follows it.
+            rescored = sorted((self._by_place(s, query.geo) for s in rescored), key=lambda s: (-s.score, s.fact.id))
             why = dict(excluded)
             for s in rescored:
                 if s.score >= CLARIFY_MIN and s.question_cover >= COVER_MIN:

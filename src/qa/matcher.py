@@ -288,7 +288,8 @@ class FactIndex:
                 return "geo"
             elif fact.geo is None and fact.kind == "figure" and geo == "aisne":
                 return "geo"  # a figure without a place (the 300 M€ levy) is not the Aisne's
-        if counted and self.counts_anything(counted) and self.counted(counted) not in entry.symbols.counts:
+        counts = entry.symbols.counts
+        if counted and (counts or self.counts_anything(counted)) and self.counted(counted) not in counts:
             # "combien de salariés" is not answered by a number of aids, nor "combien de
             # logements a AXENTIA" by its description
             return "counted"
