@@ -124,7 +124,8 @@ class Engine:
             # stands alone unless only the conversation makes it answerable.
             leans = reading.followup or not reading.concepts
             if leans or merged_decision.status == "answered":
-                decision, query = merged_decision, merged
+                if not self._changes_subject(merged, merged_decision, context) or decision.status == "answered":
+                    decision, query = merged_decision, merged
         if reading.english and decision.status != "answered":
             return self.replies.plain(texts.ENGLISH.format(example=texts.EXAMPLES[0]), context)
         if decision.status == "answered":
@@ -193,6 +194,18 @@ class Engine:
             kind=context.kind,
             entities=entities,
         )
+
+    def _changes_subject(self, query: Query, decision: Decision, context: Context) -> bool:
+        """An answer to "et combien d'euros ?" that shares nothing with the conversation.
+
+        Such a follow-up names only an attribute; when the fact found is about something
+        else entirely, it is a guess: the question alone decides instead.
+        """
+        if decision.status != "answered" or not query.new_concepts:
+            return False
+        vocab = self.index.entries[decision.facts[0].id].vocab
+        carried = set(context.concepts) - query.new_concepts
+        return bool(carried) and not (carried & vocab)
 
     # ---------------------------------------------------------------- deciding
     def _counterpart(self, query: Query, context: Context) -> Decision | None:

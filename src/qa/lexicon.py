@@ -280,8 +280,9 @@ class Lexicon:
         axis = ordinal = None
         for symbol, position in zip(symbols, positions, strict=True):
             before = words[position - 1] if position > 0 else ""
-            if symbol == "time:relative":
-                years.append(0)  # "l'an dernier": relative to a date the documents do not give
+            after = words[position + 1] if position + 1 < len(words) else ""
+            if symbol == "time:relative" or (symbol.isdigit() and after in ("an", "ans", "mois", "semaine", "jour")):
+                years.append(0)  # "l'an dernier", "il y a 3 ans": relative to a date the documents do not give
             elif symbol.isdigit() and before in _YEAR_WORDS and not _YEAR.match(symbol):
                 # "en 21" is 2021; "en 2201", "en 99999": a year the base cannot have
                 years.append(2000 + int(symbol) if len(symbol) == 2 else int(symbol) if len(symbol) < 9 else 0)
