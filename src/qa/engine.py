@@ -116,16 +116,13 @@ class Engine:
         if context and (context.concepts or context.fact_ids) and (reading.followup or decision.status != "answered"):
             merged = self._query(reading, context)
             merged_decision = self._counterpart(merged, context) or self._decide(merged)
-            # "et réhabilités ?" or "celui de la région" lean on the previous question: its
-            # reading wins unless it knows nothing. A question that names its own subject
-            # stands alone, unless only the conversation makes it answerable.
             # A follow-up ("et neufs ?" after "en Bretagne") keeps the conversation's slots
             # even when that means "je ne sais pas"; a question that names its own subject
             # stands alone unless only the conversation makes it answerable.
             leans = reading.followup or not reading.concepts
-            if leans or merged_decision.status == "answered":
-                if not self._changes_subject(merged, merged_decision, context) or decision.status == "answered":
-                    decision, query = merged_decision, merged
+            guess = self._changes_subject(merged, merged_decision, context) and decision.status != "answered"
+            if (leans or merged_decision.status == "answered") and not guess:
+                decision, query = merged_decision, merged
         if reading.english and decision.status != "answered":
             return self.replies.plain(texts.ENGLISH.format(example=texts.EXAMPLES[0]), context)
         if decision.status == "answered":

@@ -308,11 +308,11 @@ class Lexicon:
             # "axe 2", "axe n°2", "le 2e axe", "le dernier axe"; but "les 4 axes" is a count.
             at = words.index("axe") if "axe" in words else -1
             window = words[at + 1 : at + 3] if at >= 0 else []
-            after = ["1" if w in ("un", "une") else w for w in window if w.isdigit() or w in ("un", "une")]
+            numbered = ["1" if w in ("un", "une") else w for w in window if w.isdigit() or w in ("un", "une")]
             if ordinal is not None:
                 axis = ordinal
-            elif after:
-                axis = int(after[0])
+            elif numbered:
+                axis = int(numbered[0])
             elif "dernier" in words:
                 axis = 4
         if axis is not None:
