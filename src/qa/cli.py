@@ -40,10 +40,17 @@ def _ask_jsonl(engine: Engine) -> int:
             continue
         try:
             item = json.loads(line)
-            qid, question = str(item["id"]), str(item.get("question", ""))
+            qid = item["id"]
         except (json.JSONDecodeError, KeyError, TypeError) as e:
-            print(f"line {n}: ignored, not a question object ({e})", file=sys.stderr)
+            # Still one line out, so that replies and questions stay aligned.
+            print(f"line {n}: not a question object ({e})", file=sys.stderr)
+            record = engine.ask("").to_json("")
+            record["id"] = None
+            print(json.dumps(record, ensure_ascii=False))
             continue
+        question = item.get("question")
+        question = question if isinstance(question, str) else ""  # null, a number, a list: no question
+        qid = str(qid)
         session = item.get("session")
         context = sessions.get(str(session)) if session is not None else None
         answer = engine.ask(question, context)

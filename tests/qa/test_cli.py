@@ -24,7 +24,7 @@ def test_jsonl_contract_in_order_with_sessions(facts_db: Path) -> None:
     result = _run(["ask", "--jsonl"], facts_db, stdin)
     assert result.returncode == 0, result.stderr
     out = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [o["id"] for o in out] == ["a", "b", "c", "d"]
+    assert [o["id"] for o in out] == ["a", "b", "c", "d", None]  # one line out per line in
     assert out[0]["status"] == "answered" and out[1]["status"] == "answered"
     assert "1\u202f000" in out[1]["text"] and "3\u202f616" not in out[1]["text"].split("Source")[0]
     assert out[2]["status"] != "answered"  # no session: no previous question to follow
@@ -33,6 +33,14 @@ def test_jsonl_contract_in_order_with_sessions(facts_db: Path) -> None:
         assert set(o) == {"id", "status", "text", "sources", "confidence", "facts", "suggestions"}
         assert 0.0 <= o["confidence"] <= 1.0
     assert "line 5" in result.stderr
+    assert out[4]["status"] == "unknown"
+
+
+def test_jsonl_question_that_is_not_text_is_no_question(facts_db: Path) -> None:
+    stdin = '{"id": "n", "question": null}\n{"id": 7, "question": ["a"]}\n'
+    out = [json.loads(line) for line in _run(["ask", "--jsonl"], facts_db, stdin).stdout.splitlines()]
+    assert [(o["id"], o["status"]) for o in out] == [("n", "unknown"), ("7", "unknown")]
+    assert all("None" not in o["text"] for o in out)
 
 
 def test_ask_prints_a_reply(facts_db: Path) -> None:
