@@ -8,6 +8,7 @@ before it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -110,16 +111,30 @@ class Engine:
             choice = reading.ordinal or int(reading.concepts[0])
             return self.answer_fact(context.candidates[choice - 1], context)
 
+        if reading.negation and not reading.smalltalk:
+            return self.replies.plain(texts.NEGATION, context)
         standalone = self._query(reading, None)
         decision = self._decide(standalone)
         query = standalone
-        if context and (context.concepts or context.fact_ids) and (reading.followup or decision.status != "answered"):
+        if decision.status != "answered" and not context:
+            # "Bonjour, je suis chargée de mission… combien de logements neufs ?": the
+            # question is often the last sentence of a longer message.
+            for sentence in _last_sentences(question):
+                candidate = self._query(self.lexicon.read(sentence), None)
+                if not _sets_nothing_more(reading, candidate.reading):
+                    continue  # "NPNRU dans l'Aisne : combien investi ?" is not "combien investi ?"
+                found = self._decide(candidate)
+                if found.status == "answered":
+                    reading, decision, query = candidate.reading, found, candidate
+                    break
+        follows = reading.followup or reading.pronoun
+        if context and (context.concepts or context.fact_ids) and (follows or decision.status != "answered"):
             merged = self._query(reading, context)
             merged_decision = self._counterpart(merged, context) or self._decide(merged)
             # A follow-up ("et neufs ?" after "en Bretagne") keeps the conversation's slots
             # even when that means "je ne sais pas"; a question that names its own subject
             # stands alone unless only the conversation makes it answerable.
-            leans = reading.followup or not reading.concepts
+            leans = reading.followup or reading.pronoun or not reading.concepts
             guess = self._changes_subject(merged, merged_decision, context) and decision.status != "answered"
             if (leans or merged_decision.status == "answered") and not guess:
                 decision, query = merged_decision, merged
@@ -175,7 +190,7 @@ class Engine:
         if role and organisation and not entities:
             concepts[f"@{organisation}"] = 1.0  # "et celui de la région ?": the Région's
             entities = (f"@{organisation}",)
-        leans = reading.followup or not reading.concepts
+        leans = reading.followup or reading.pronoun or not reading.concepts
         if leans and not entities and not reading.geo and context.entity:
             # "et son mail ?", "et le DG ?": of the person or organisation just talked about
             entities = (context.entity,)
@@ -250,8 +265,11 @@ class Engine:
         excluded: list[tuple[str, str | None]] = []
         money = "euro" in query.concepts and query.concepts["euro"] >= 1.0
         for fid in [*ids, *rest]:
-            why = self.index.excluded(self._facts[fid], years=query.years, geo=query.geo, role=query.role,
-                                      entities=query.entities, counted=reading.counted, money=money)
+            fact = self._facts[fid]
+            # A year carried over from the conversation dates figures, not people or events.
+            years = query.years if reading.years or fact.year is not None else ()
+            why = self.index.excluded(fact, years=years, geo=query.geo, role=query.role, entities=query.entities,
+                                      counted=reading.counted, money=money, reading=reading)
             (excluded if why else allowed).append((fid, why))
         scored = self.index.score(reading, query.concepts, [fid for fid, _ in allowed])
         if query.new_concepts and query.new_concepts != set(query.concepts):
@@ -314,3 +332,25 @@ class Engine:
     def suggest(self, fact: Fact) -> Suggestion:
         """The button that asks for `fact` (its label and a question with its scope)."""
         return self.replies.suggest(fact)
+
+
+# A sentence ends with . ! ? … ; : or a comma before a question word ("Bonjour, combien de ...").
+_SENTENCE_BREAK = re.compile(
+    r"(?<=[.!?…;:])\s+|\s*,\s+(?=(?:combien|qui|quel|quelle|quels|quelles|où|ou|quand|c'est)\b)"
+)
+
+
+def _last_sentences(text: str) -> list[str]:
+    """The sentences of a message after the first, last first (none for a single sentence)."""
+    parts = [p for p in _SENTENCE_BREAK.split(text) if p.strip()]
+    return parts[:0:-1] if len(parts) > 1 else []
+
+
+def _sets_nothing_more(whole: Reading, part: Reading) -> bool:
+    """Whether the rest of a message only chats: no place, year, role or name of its own."""
+    return (
+        (whole.geo is None or whole.geo == part.geo)
+        and set(whole.years) <= set(part.years)
+        and (whole.role is None or whole.role == part.role)
+        and set(whole.entities) <= set(part.entities)
+    )

@@ -32,6 +32,12 @@ _YEAR = re.compile(r"^(19|20)\d\d$")
 _YEAR_WORDS = ("en", "annee", "depuis", "an", "durant", "pendant")  # normalised, before a year
 # Words after which an ambiguous place name ("Nord", "Somme") is read as a place.
 _PLACE_TRIGGERS = ("dans", "en", "du", "departement", "au", "sur")
+_PRONOUNS = frozenset({"il", "elle", "ils", "elles", "lui", "son", "sa", "ses", "leur", "leurs", "celui", "celle"})
+_CLITIC = re.compile(r"\b(?:le|la|les|l) (?:contacter|joindre|ecrire|appeler|dirige|preside)\b")
+# "qui n'est pas partenaire ?", "quels acteurs ne sont pas signataires ?" (n' is elided by now)
+_NEGATED_QUESTION = re.compile(
+    r"^(?:qui|quel\w*|lequel\w*|combien|est ce que)\b.{0,40}?\b(?:est|sont|a|ont|fait|font|ont ete)\s+(?:pas|jamais)\b"
+)
 _FOLLOWUP_STARTS = ("et", "puis", "aussi", "pareil", "meme", "idem", "sinon", "ok", "and")
 
 
@@ -52,6 +58,8 @@ class Reading:
     role_word: str | None = None
     counted: tuple[str, ...] = ()  # the words after "combien de", where what is counted is named
     step: int = 0  # "suivant" +1, "précédent" -1: moving along a numbered list (the axes)
+    pronoun: bool = False  # "il", "son", "la contacter": someone named before
+    negation: bool = False  # "qui n'est pas partenaire": not something the base can list
     unknown: tuple[str, ...] = ()  # content words that no fact nor lexicon entry knows
     ambiguous_names: tuple[str, ...] = ()  # e.g. "bertrand": two people
     followup: bool = False
@@ -74,8 +82,10 @@ class Lexicon:
         self.place_names: dict[str, str] = {}
         self.place_organisations: dict[str, str] = {}  # "la région" also names the Région
         self._ambiguous_places: set[str] = set()
+        self.entity_kinds: dict[str, str] = {}
         for key, entity in lexicon.get("entities", {}).items():
             self.entity_names[key] = entity.get("name", key)
+            self.entity_kinds[key] = entity.get("kind", "")
             for alias in [entity.get("name", key), *entity.get("aliases", [])]:
                 self._add(alias, f"@{key}")
         for concept, words in lexicon.get("synonyms", {}).items():
@@ -257,7 +267,8 @@ class Lexicon:
         """The words of `question` as typed whose normalised forms are `words` (for replies)."""
         wanted = set(words)
         typed = [w for w in re.split(r"[\s'’,;:!?.()\"«»]+", question) if w]
-        found = [w for w in typed if self._norm(w) in wanted or self.correct(self._norm(w)) in wanted]
+        found = [w for w in typed if self._norm(w) in wanted or self.correct(self._norm(w)) in wanted
+                 or wanted & set(self.symbols(w))]
         # Never echo a flood: at most three words of at most 30 characters each.
         return " ".join(w if len(w) <= 30 else w[:29] + "…" for w in (found or sorted(wanted))[:3])
 
@@ -287,7 +298,10 @@ class Lexicon:
                 # "en 21" is 2021; "en 2201", "en 99999": a year the base cannot have
                 years.append(2000 + int(symbol) if len(symbol) == 2 else int(symbol) if len(symbol) < 9 else 0)
             elif symbol.startswith("geo:"):
-                geo = symbol[4:] if geo is None or geo == "hauts-de-france" else geo
+                if {geo, symbol[4:]} == {"hauts-de-france", "aisne"} and "region" not in words[position - 3 : position]:
+                    geo = "both"  # "région et Aisne": the region's figure, which names the Aisne's too
+                elif geo != "both":
+                    geo = symbol[4:] if geo is None or geo == "hauts-de-france" else geo
             elif symbol.startswith("kind:"):
                 kinds.add(symbol[5:])
                 if symbol == "kind:count":
@@ -332,6 +346,8 @@ class Lexicon:
             smalltalk = "thanks"  # "ok merci", "merci bien"
         if smalltalk is None and words and not content:
             smalltalk = "greeting"
+        if geo == "both":
+            geo = None
         return Reading(
             original=question,
             normalized=normalized,
@@ -346,6 +362,8 @@ class Lexicon:
             role_word=role_word,
             counted=counted,
             step=1 if {"suivant", "prochain"} & set(words) else -1 if "precedent" in words else 0,
+            pronoun=bool(_PRONOUNS & set(words)) or bool(_CLITIC.search(normalized)),
+            negation=bool(_NEGATED_QUESTION.search(normalized)),
             unknown=tuple(unknown),
             ambiguous_names=tuple(c for c in concepts if c in self.ambiguous_names),
             followup=bool(words) and words[0] in _FOLLOWUP_STARTS,

@@ -37,7 +37,7 @@ _KIND_FITS: dict[str, frozenset[str]] = {
     "who": frozenset({"person", "contact", "membership", "organisation", "definition", "event"}),
     "where": frozenset({"event", "definition", "organisation"}),
     "when": frozenset({"event"}),
-    "what": frozenset({"definition", "organisation", "membership", "axis", "event", "figure"}),
+    "what": frozenset({"definition", "organisation", "membership", "axis", "event"}),
 }
 _KIND_ATTRIBUTES = {"where": ("lieu",), "when": ("date", "dates")}
 _PHRASING_KEY = 0.8  # naming all the concepts of a phrasing points at a fact, a little less than its keywords
@@ -250,16 +250,21 @@ class FactIndex:
             if i < _FUZZY_TOP and entry.symbols.phrasings:
                 similarity = max(fuzz.ratio(question, p) for p in entry.symbols.phrasings) / 100
             score = 0.4 * key_cover + 0.4 * question_cover + 0.2 * similarity
-            score += self._kind_bonus(reading, entry.fact)
+            score += self._kind_bonus(reading, entry)
             scored.append(Scored(entry.fact, score, key_cover, question_cover, similarity))
         scored.sort(key=lambda s: (-s.score, s.fact.id))
         return scored
 
     @staticmethod
-    def _kind_bonus(reading: Reading, fact: Fact) -> float:
+    def _kind_bonus(reading: Reading, entry: _Entry) -> float:
+        fact = entry.fact
         if not reading.kinds:
             return 0.0
-        if any(fact.kind in _KIND_FITS[k] for k in reading.kinds):
+        if reading.kinds == {"where"} and not entry.symbols.places:
+            return -0.25  # "où" answered by a fact that names no place
+        # "à quoi correspond 3 616 ?": a figure is what a number of the question means
+        reverse = fact.kind == "figure" and any(c[0].isdigit() and c in entry.vocab for c in reading.concepts)
+        if reverse or any(fact.kind in _KIND_FITS[k] for k in reading.kinds):
             # "où" prefers the place of an event, "quand" its date.
             first = fact.attribute.split()[0]
             if any(first in words for k, words in _KIND_ATTRIBUTES.items() if k not in reading.kinds):
@@ -270,7 +275,8 @@ class FactIndex:
         return -0.25
 
     def excluded(self, fact: Fact, *, years: tuple[int, ...], geo: str | None, role: str | None,
-                 entities: tuple[str, ...], counted: tuple[str, ...] = (), money: bool = False) -> str | None:
+                 entities: tuple[str, ...], counted: tuple[str, ...] = (), money: bool = False,
+                 reading: Reading | None = None) -> str | None:
         """Why a fact cannot answer a question that sets these slots, or None if it can.
 
         `years` holds 0 for a relative date ("l'an dernier"): no fact is dated that way.
@@ -280,16 +286,18 @@ class FactIndex:
         entry = self.entries[fact.id]
         if years and (fact.year not in years or len(set(years)) > 1):
             return "year"
+        if reading is not None and self._wrong_kind(reading, entry):
+            return "kind"
         if geo is not None:
             if geo.startswith("other:"):
                 if geo not in entry.symbols.places:  # Bretagne's president is not Xavier Bertrand
                     return "geo"
             elif fact.geo is not None and fact.geo != geo:
                 return "geo"
-            elif fact.geo is None and fact.kind == "figure" and geo == "aisne":
+            elif fact.geo is None and (fact.kind == "figure" or counted) and geo == "aisne":
                 return "geo"  # a figure without a place (the 300 M€ levy) is not the Aisne's
         counts = entry.symbols.counts
-        if counted and (counts or self.counts_anything(counted)) and self.counted(counted) not in counts:
+        if counted and self.counted(counted) not in counts:
             # "combien de salariés" is not answered by a number of aids, nor "combien de
             # logements a AXENTIA" by its description
             return "counted"
@@ -299,8 +307,8 @@ class FactIndex:
             return "role"  # "qui est le président de 3F" is not answered by a list of subsidiaries
         if fact.kind == "figure":
             # "réhabilités par Clésence": the region's figure is not Clésence's figure.
-            foreign = [e for e in entities if e not in entry.vocab and not self.is_person(e)]
-            if foreign:
+            foreign = [e for e in entities if e not in entry.vocab]
+            if foreign:  # nor is it Xavier Bertrand's: every figure is Action Logement's
                 return "subject"
         if fact.kind == "contact" and any(e not in entry.vocab for e in entities):
             return "subject"  # the UNAFO article's contact is not Clésence's nor Xavier Bertrand's
@@ -311,6 +319,18 @@ class FactIndex:
             if organisations and f"@{fact.subject}" not in organisations:
                 return "entity"
         return None
+
+    @staticmethod
+    def _wrong_kind(reading: Reading, entry: _Entry) -> bool:
+        """"où" answered by a date, "quand" by a place, "c'est quoi X" by a figure of X."""
+        fact, kinds = entry.fact, reading.kinds
+        first = fact.attribute.split()[0]
+        if kinds == {"where"} and first in _KIND_ATTRIBUTES["when"]:
+            return True
+        if kinds == {"when"} and first in _KIND_ATTRIBUTES["where"]:
+            return True
+        reverse = any(c[0].isdigit() and c in entry.vocab for c in reading.concepts)
+        return kinds == {"what"} and fact.kind == "figure" and not reverse
 
     def counted(self, following: tuple[str, ...]) -> str:
         """What "combien de ..." counts: the first word some figure counts, else the first word."""

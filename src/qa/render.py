@@ -78,7 +78,7 @@ def render_facts(
     html_lines: list[str] = [html.escape(lead)] if lead else []
     for fact in main:
         answer = french_numbers(fact.answer)
-        scope = scope_of(fact)
+        scope = scope_of(fact) if fact.kind == "figure" else ""  # a person's sentence says its place
         suffix = f" ({scope})" if scope else ""
         text_lines.append(answer + suffix)
         html_lines.append(_bold_value(answer, fact) + html.escape(suffix))

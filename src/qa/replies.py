@@ -109,7 +109,7 @@ class Replies:
             else:
                 suggestions.append(self.suggest(other))
         tail = texts.ONLY_AISNE if fact.geo == "aisne" and query.geo is None else ""
-        rendered = render_facts([fact], self._documents, extra=extra, tail=tail)
+        rendered = render_facts([self._with_actor(fact)], self._documents, extra=extra, tail=tail)
         cited = [fact, *(f for _, f in extra)]
         sources = tuple(dict.fromkeys(source_of(f, self._documents[f.document_id]) for f in cited))
         return Answer(
@@ -117,6 +117,15 @@ class Replies:
             confidence=decision.confidence, facts=tuple(f.id for f in cited), suggestions=tuple(suggestions),
             context=self.context(query, (fact,)),
         )
+
+    def _with_actor(self, fact: Fact) -> Fact:
+        """A figure says whose it is: "Action Logement : 3 616 logements réhabilités"."""
+        name = self.lexicon.entity_names.get(fact.subject, "")
+        if fact.kind != "figure" or self.lexicon.entity_kinds.get(fact.subject) != "organisation":
+            return fact
+        if self.lexicon.normalize(name) in self.lexicon.normalize(fact.answer):
+            return fact
+        return replace(fact, answer=f"{name} : {fact.answer}")
 
     def label(self, fact: Fact) -> str:
         scope = scope_of(fact)

@@ -22,6 +22,10 @@ ABOUT = (
 THANKS = "Avec plaisir ! N’hésitez pas si vous avez une autre question."
 BYE = "Au revoir, et à bientôt !"
 ENGLISH = "Je réponds en français uniquement : posez votre question en français, par exemple « {example} »."
+NEGATION = (
+    "Je ne sais répondre qu’aux questions posées à l’affirmative (« qui sont les partenaires ? », "
+    "« combien de logements réhabilités ? ») : mes documents ne listent pas ce qui n’est pas."
+)
 ENGLISH_PREFIX = "(Je réponds en français.)"
 
 UNKNOWN = "Je n’ai pas cette information dans mes documents."

@@ -104,7 +104,7 @@ def _missing_field(root: Path) -> None:
         pytest.param(_number_not_in_quote, "hdf-2021-logements-neufs", "1229 of its value not in its quote", id="number"),
         pytest.param(_duplicate_id, "hdf-2021-menages-loges", "duplicate id", id="duplicate"),
         pytest.param(_dangling_document, "hdf-2021-logements-neufs", "document 'nowhere' does not exist", id="document"),
-        pytest.param(_dangling_entity, "hdf-2021-investissement-npnru", "'anru-imaginaire' is not an entity", id="entity"),
+        pytest.param(_dangling_entity, "npnru-sigle", "'anru-imaginaire' is not an entity", id="entity"),
         pytest.param(_dangling_related, "hdf-2021-logements-rehabilites", "related fact 'pas-de-fait'", id="related"),
         pytest.param(_bad_axis, "hdf-2021-logements-neufs", "axis 7 does not exist", id="axis"),
         pytest.param(_missing_field, "hdf-2021-logements-neufs", "missing required field(s) attribute", id="field"),
