@@ -316,8 +316,8 @@ class Lexicon:
                 ordinal = int(symbol[1:])
             else:
                 concepts.append(symbol)
-        if words and words[0] in ("ou", "where"):
-            kinds.add("where")
+        if words and (words[0] in ("ou", "where") or words[-1] == "ou"):
+            kinds.add("where")  # "où est ...", "c'était où ?"
         if "axe" in concepts:
             # "axe 2", "axe n°2", "le 2e axe", "le dernier axe"; but "les 4 axes" is a count.
             at = words.index("axe") if "axe" in words else -1

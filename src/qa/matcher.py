@@ -325,8 +325,8 @@ class FactIndex:
         """"où" answered by a date, "quand" by a place, "c'est quoi X" by a figure of X."""
         fact, kinds = entry.fact, reading.kinds
         first = fact.attribute.split()[0]
-        if kinds == {"where"} and first in _KIND_ATTRIBUTES["when"]:
-            return True
+        if kinds == {"where"} and (first in _KIND_ATTRIBUTES["when"] or not entry.symbols.places):
+            return True  # "où" is not answered by a date, nor by a fact that names no place
         if kinds == {"when"} and first in _KIND_ATTRIBUTES["where"]:
             return True
         reverse = any(c[0].isdigit() and c in entry.vocab for c in reading.concepts)

@@ -76,7 +76,8 @@ class Replies:
             year=query.years[0] if query.years else None,
             kind=main.kind if main else None,
             # The overview of the axes is axis 0: "et le premier ?", "et le suivant ?" go on from it.
-            axis=(0 if main.kind == "axis" and len(main.axes) > 1 else self._axis_of.get(main.id)) if main else None,
+            axis=(0 if main.kind == "axis" and len(main.axes) > 1 else self._axis_of.get(main.id)) if main
+            else query.axis,  # after "et le cinquième ?" (none), "et le premier ?" still counts axes
             entity=self._entity_of(main) if main else next(iter(query.entities), None),
             subject=f"@{main.subject}" if main else None,
             role=query.role or (main.role if main else None),
