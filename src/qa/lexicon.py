@@ -298,7 +298,7 @@ class Lexicon:
                 # "en 21" is 2021; "en 2201", "en 99999": a year the base cannot have
                 years.append(2000 + int(symbol) if len(symbol) == 2 else int(symbol) if len(symbol) < 9 else 0)
             elif symbol.startswith("geo:"):
-                if {geo, symbol[4:]} == {"hauts-de-france", "aisne"} and "region" not in words[position - 3 : position]:
+                if {geo, symbol[4:]} == {"hauts-de-france", "aisne"}:
                     geo = "both"  # "région et Aisne": the region's figure, which names the Aisne's too
                 elif geo != "both":
                     geo = symbol[4:] if geo is None or geo == "hauts-de-france" else geo
