@@ -98,7 +98,8 @@ class Engine:
         return self.replies.answered(query, Decision("answered", (fact,), 1.0))
 
     def ask(self, question: str, context: Context | None = None) -> Answer:
-        question = question.strip()
+        # The question is at the end of a long message: 600 characters are plenty to read it.
+        question = question.strip()[-600:]
         if not any(ch.isalnum() for ch in question):
             return self.replies.plain(texts.EMPTY.format(example=texts.EXAMPLES[0]), context)
         reading = self.lexicon.read(question)
@@ -315,7 +316,8 @@ class Engine:
     def _why_unknown(self, query: Query, excluded: list[tuple[str, str | None]], best: Scored | None) -> Decision:
         """Find the slot that ruled out the facts that would otherwise answer."""
         if excluded:
-            rescored = self.index.score(query.reading, query.concepts, [fid for fid, _ in excluded])
+            # Only to explain an unknown: the cheap scores are enough (no rapidfuzz).
+            rescored = self.index.score(query.reading, query.concepts, [fid for fid, _ in excluded], similar=False)
             # The region's fact first when no place was asked: "et en 2021 ?" follows it.
             rescored = sorted((self._by_place(s, query.geo) for s in rescored), key=lambda s: (-s.score, s.fact.id))
             why = dict(excluded)

@@ -28,6 +28,7 @@ from .normalize import Normalizer, fold
 __all__ = ["Lexicon", "Reading"]
 
 _MAX_PHRASE = 8
+_DECIMAL = re.compile(r"\d+\.\d+")
 _YEAR = re.compile(r"^(19|20)\d\d$")
 _YEAR_WORDS = ("en", "annee", "depuis", "an", "durant", "pendant")  # normalised, before a year
 # Words after which an ambiguous place name ("Nord", "Somme") is read as a place.
@@ -116,6 +117,13 @@ class Lexicon:
         self._place_words = {w for phrase in self._places for w in phrase} - {w for p in self._phrases for w in p}
         self._vocabulary: set[str] = phrase_words | self.stopwords | self.outside
         self._by_initial: dict[str, list[str]] = {}
+        self._corrections: dict[str, str] = {}  # typed word -> its correction (typos repeat)
+        # The longest phrase starting with each word: most words start none longer than one.
+        self._longest: dict[str, int] = {}
+        for table in (self._phrases, self._places):
+            for phrase in table:
+                self._longest[phrase[0]] = max(self._longest.get(phrase[0], 1), len(phrase))
+        # Phrase lengths to try, longest first; at each length places before other words.
         self._size_plans = [
             [(size, table) for size in range(n, 0, -1) for table in (self._places, self._phrases)]
             for n in range(_MAX_PHRASE + 1)
@@ -169,6 +177,7 @@ class Lexicon:
         """Add the words of the facts to the vocabulary used for typo corrections."""
         self._vocabulary.update(words)
         self._by_initial = {}
+        self._corrections.clear()
         for w in sorted(self._vocabulary - self._place_words):
             if len(w) >= 4 and w.isalpha():
                 self._by_initial.setdefault(w[0], []).append(w)
@@ -193,6 +202,15 @@ class Lexicon:
         """
         if word in self._vocabulary or len(word) < 4 or not word.isalpha():
             return word
+        known = self._corrections.get(word)
+        if known is not None:
+            return known
+        if len(self._corrections) > 50_000:  # bounded, whatever users type
+            self._corrections.clear()
+        self._corrections[word] = corrected = self._closest(word)
+        return corrected
+
+    def _closest(self, word: str) -> str:
         if word[0] in "dlcjmnst" and word[1:] in self._vocabulary:
             return word[1:]
         max_edits = 1 if len(word) <= 7 else 2
@@ -218,7 +236,8 @@ class Lexicon:
         unknown: list[str] = []
         i = 0
         while i < len(words):
-            for size, table in self._sizes(len(words) - i):
+            longest = min(self._longest.get(words[i], 1), len(words) - i)
+            for size, table in self._size_plans[longest]:
                 phrase = words[i : i + size]
                 symbol = table.get(tuple(phrase))
                 if symbol is None:
@@ -235,7 +254,7 @@ class Lexicon:
                 break
             else:
                 word = words[i]
-                if word.isdigit() or word.startswith("#") or re.fullmatch(r"\d+\.\d+", word):
+                if word.isdigit() or word.startswith("#") or _DECIMAL.fullmatch(word):
                     out.append(word)
                     if positions is not None:
                         positions.append(i)
@@ -272,13 +291,9 @@ class Lexicon:
         # Never echo a flood: at most three words of at most 30 characters each.
         return " ".join(w if len(w) <= 30 else w[:29] + "…" for w in (found or sorted(wanted))[:3])
 
-    def _sizes(self, remaining: int) -> list[tuple[int, dict[tuple[str, ...], str]]]:
-        """Phrase lengths to try, longest first; at each length places before other words."""
-        return self._size_plans[min(_MAX_PHRASE, remaining)]
-
     def read(self, question: str) -> Reading:
-        raw_words = question.split()
-        english_hits = sum(1 for w in raw_words if fold(w).strip("?!.,") in self.english)
+        raw_words = fold(question).split()
+        english_hits = sum(1 for w in raw_words if w.strip("?!.,") in self.english)
         words = [self.correct(w) for w in self._norm(question).split()]
         normalized = " ".join(words)
         positions: list[int] = []

@@ -42,7 +42,7 @@ _KIND_FITS: dict[str, frozenset[str]] = {
 _KIND_ATTRIBUTES = {"where": ("lieu",), "when": ("date", "dates")}
 _PHRASING_KEY = 0.8  # naming all the concepts of a phrasing points at a fact, a little less than its keywords
 _MAX_CANDIDATES = 400  # facts scored in full; the rest are cut by the index's cheap pass
-_FUZZY_TOP = 12  # facts compared with rapidfuzz, after the cheap pass
+_FUZZY_TOP = 6  # facts compared with rapidfuzz, after the cheap pass
 
 
 @dataclass(frozen=True)
@@ -222,6 +222,8 @@ class FactIndex:
         reading: Reading,
         concepts: Mapping[str, float],
         fact_ids: Iterable[str],
+        *,
+        similar: bool = True,
     ) -> list[Scored]:
         """Score the given facts; `concepts` maps each question symbol to its weight (0..1)."""
         weighted = {s: self.weight(s) * w for s, w in concepts.items()}
@@ -238,6 +240,8 @@ class FactIndex:
             question_cover = explained / ((asked + carried) or 1.0)
             key_cover = 0.0
             for key, key_total, factor in entry.keys:
+                if key.isdisjoint(weighted):
+                    continue  # most keys share nothing with the question: skip the sum
                 cover = factor * sum(weighted[s] for s in key if s in weighted) / key_total
                 key_cover = max(key_cover, cover)
             rough.append((key_cover + question_cover, entry, key_cover, question_cover))
@@ -247,7 +251,7 @@ class FactIndex:
         scored = []
         for i, (_, entry, key_cover, question_cover) in enumerate(rough):
             similarity = 0.0
-            if i < _FUZZY_TOP and entry.symbols.phrasings:
+            if similar and i < _FUZZY_TOP and entry.symbols.phrasings:
                 similarity = max(fuzz.ratio(question, p) for p in entry.symbols.phrasings) / 100
             score = 0.4 * key_cover + 0.4 * question_cover + 0.2 * similarity
             score += self._kind_bonus(reading, entry)

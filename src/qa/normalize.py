@@ -26,6 +26,9 @@ _APOSTROPHES = str.maketrans(
 )
 # Thousands written "3 616", "3.616" or with a no-break space; not "2021 3" nor "144,7".
 _DIGIT_GROUPS = re.compile(r"(?<![\d,.])\d{1,3}(?:[ \u00a0\u202f\u2009.]\d{3})+(?![\d,]\d)")
+_JOINERS = re.compile(r"[-_/']")
+_NUMERO = re.compile(r"\bn\s*(?=\d)")
+_NOT_DIGIT = re.compile(r"\D")
 _DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
 _TAG = re.compile(r"</?[a-z][^<>]{0,200}>")  # "<b>combien</b>": markup is not a word
 _ELISION_DE = re.compile(r"\bd'")
@@ -110,9 +113,9 @@ class Normalizer:
         # "d'euros" keeps its "de": "combien d'euros" says what is counted, like "combien de".
         text = _ELISION_DE.sub("de ", text)
         text = _ELISION.sub(" ", text)
-        text = re.sub(r"[-_/']", " ", text)
-        text = re.sub(r"\bn\s*(?=\d)", " ", text)  # "axe n°2" (the ° is gone by now)
-        text = _DIGIT_GROUPS.sub(lambda m: re.sub(r"\D", "", m.group()), text)
+        text = _JOINERS.sub(" ", text)
+        text = _NUMERO.sub(" ", text)  # "axe n°2" (the ° is gone by now)
+        text = _DIGIT_GROUPS.sub(lambda m: _NOT_DIGIT.sub("", m.group()), text)
         text = _DECIMAL_COMMA.sub(".", text)
         text = _NOT_TOKEN.sub(" ", text)
         return _LONE_POINT.sub(" ", text)

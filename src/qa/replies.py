@@ -54,6 +54,8 @@ class Replies:
         self.index = index
         self._axis_of = axis_of
         self._fact_of_axis = {n: facts[fid] for fid, n in axis_of.items()}
+        self._shown: dict[str, Fact] = {}  # fact id -> the fact as answered (with its actor)
+        self._entity: dict[str, str] = {}  # fact id -> who a pronoun refers to after it
         years = [str(y) for y in sorted({f.year for f in facts.values() if f.year})]
         self.known_years = (
             "" if not years
@@ -87,11 +89,10 @@ class Replies:
 
     def _entity_of(self, fact: Fact) -> str:
         """Who "il", "elle", "son" refer to after this fact: the person, else the subject."""
-        if fact.kind == "person":
-            named = [s for s in self.lexicon.symbols(fact.value) if s.startswith("@")]
-            if named:
-                return named[0]
-        return f"@{fact.subject}"
+        if fact.id not in self._entity:
+            named = [s for s in self.lexicon.symbols(fact.value) if s.startswith("@")] if fact.kind == "person" else []
+            self._entity[fact.id] = named[0] if named else f"@{fact.subject}"
+        return self._entity[fact.id]
 
     def answered(self, query: Query, decision: Decision) -> Answer:
         fact = decision.facts[0]
@@ -121,12 +122,15 @@ class Replies:
 
     def _with_actor(self, fact: Fact) -> Fact:
         """A figure says whose it is: "Action Logement : 3 616 logements réhabilités"."""
-        name = self.lexicon.entity_names.get(fact.subject, "")
-        if fact.kind != "figure" or self.lexicon.entity_kinds.get(fact.subject) != "organisation":
-            return fact
-        if self.lexicon.normalize(name) in self.lexicon.normalize(fact.answer):
-            return fact
-        return replace(fact, answer=f"{name} : {fact.answer}")
+        shown = self._shown.get(fact.id)
+        if shown is None:
+            name = self.lexicon.entity_names.get(fact.subject, "")
+            shown = fact
+            if fact.kind == "figure" and self.lexicon.entity_kinds.get(fact.subject) == "organisation":
+                if self.lexicon.normalize(name) not in self.lexicon.normalize(fact.answer):
+                    shown = replace(fact, answer=f"{name} : {fact.answer}")
+            self._shown[fact.id] = shown  # computed once per fact: answers are read often
+        return shown
 
     def label(self, fact: Fact) -> str:
         scope = scope_of(fact)
