@@ -126,9 +126,9 @@ class Replies:
         if shown is None:
             name = self.lexicon.entity_names.get(fact.subject, "")
             shown = fact
-            if fact.kind == "figure" and self.lexicon.entity_kinds.get(fact.subject) == "organisation":
-                if self.lexicon.normalize(name) not in self.lexicon.normalize(fact.answer):
-                    shown = replace(fact, answer=f"{name} : {fact.answer}")
+            organisation = fact.kind == "figure" and self.lexicon.entity_kinds.get(fact.subject) == "organisation"
+            if organisation and self.lexicon.normalize(name) not in self.lexicon.normalize(fact.answer):
+                shown = replace(fact, answer=f"{name} : {fact.answer}")
             self._shown[fact.id] = shown  # computed once per fact: answers are read often
         return shown
 
