@@ -118,6 +118,17 @@ def _markup(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in rows])
 
 
+async def _chat_and_state(update: Update, context: Ctx) -> tuple[int, AsyncState] | None:
+    """The chat and the state store, or None after telling the user the store is missing."""
+    chat, state = update.effective_chat, _state(context)
+    if chat is None:
+        return None
+    if state is None:
+        await _say(update, context, texts.SUB_UNAVAILABLE)
+        return None
+    return chat.id, state
+
+
 async def _say(update: Update, context: Ctx, markup: str, buttons: tuple[tuple[Button, ...], ...] = ()) -> None:
     await send(update, context, Reply(html=markup, text=plain(markup), buttons=buttons))
 
@@ -152,12 +163,10 @@ async def axes(update: Update, context: Ctx) -> None:
 
 
 async def _change(update: Update, context: Ctx, *, subscribe: bool) -> None:
-    chat, state = update.effective_chat, _state(context)
-    if chat is None:
+    found = await _chat_and_state(update, context)
+    if found is None:
         return
-    if state is None:
-        await _say(update, context, texts.SUB_UNAVAILABLE)
-        return
+    chat_id, state = found
     command = "abonner" if subscribe else "desabonner"
     args = context.args or []
     wanted = parse_axes(args)
@@ -167,14 +176,14 @@ async def _change(update: Update, context: Ctx, *, subscribe: bool) -> None:
         return
     titles = _titles(context)
     if not wanted:
-        followed = await state.subscriptions(chat.id)
+        followed = await state.subscriptions(chat_id)
         await _say(update, context, texts.SUB_CHOOSE, _buttons(followed, titles))
         return
     if subscribe:
-        changed = await state.subscribe(chat.id, wanted)
+        changed = await state.subscribe(chat_id, wanted)
         line = texts.SUB_ADDED if changed else texts.SUB_ALREADY
     else:
-        changed = await state.unsubscribe(chat.id, wanted)
+        changed = await state.unsubscribe(chat_id, wanted)
         line = texts.SUB_REMOVED if changed else texts.SUB_NOT_FOLLOWED
     await _say(update, context, line.format(what=_what(changed or wanted, titles)))
 
@@ -188,13 +197,11 @@ async def unsubscribe(update: Update, context: Ctx) -> None:
 
 
 async def list_subscriptions(update: Update, context: Ctx) -> None:
-    chat, state = update.effective_chat, _state(context)
-    if chat is None:
+    found = await _chat_and_state(update, context)
+    if found is None:
         return
-    if state is None:
-        await _say(update, context, texts.SUB_UNAVAILABLE)
-        return
-    followed = await state.subscriptions(chat.id)
+    chat_id, state = found
+    followed = await state.subscriptions(chat_id)
     if not followed:
         await _say(update, context, texts.SUB_LIST_NONE)
         return
@@ -226,13 +233,11 @@ async def toggle(update: Update, context: Ctx) -> None:
 
 
 async def my_data(update: Update, context: Ctx) -> None:
-    chat, state = update.effective_chat, _state(context)
-    if chat is None:
+    found = await _chat_and_state(update, context)
+    if found is None:
         return
-    if state is None:
-        await _say(update, context, texts.SUB_UNAVAILABLE)
-        return
-    data = await state.user_data(chat.id)
+    chat_id, state = found
+    data = await state.user_data(chat_id)
     if not data.known:
         await _say(update, context, texts.MYDATA_NONE)
         return
@@ -242,7 +247,7 @@ async def my_data(update: Update, context: Ctx) -> None:
     if data.last_sent_at is not None:
         messages += texts.MYDATA_LAST_SENT.format(date=_date(data.last_sent_at))
     text = texts.MYDATA.format(
-        chat_id=chat.id,
+        chat_id=chat_id,
         first_seen=_date(data.first_seen),
         last_seen=_date(data.last_seen),
         status=texts.MYDATA_ACTIVE if data.active else texts.MYDATA_INACTIVE.format(reason=reason),
