@@ -290,7 +290,7 @@ class Engine:
         confident = best is not None and best.score >= ANSWER_MIN and best.question_cover >= COVER_MIN
         if best and confident and (runner is None or best.score - runner.score >= MARGIN):
             return Decision("answered", (best.fact,), min(best.score, 1.0))
-        ruled_out = self._why_unknown(query, excluded, None)
+        ruled_out = self._why_unknown(query, excluded)
         counterpart = best is not None and any(best.fact.id in f.related for f in ruled_out.near)
         if ruled_out.near and not counterpart and (best is None or ruled_out.confidence > best.score + MARGIN):
             return ruled_out  # what was asked exists, but for another year, place or role
@@ -299,7 +299,9 @@ class Engine:
             close = [s for s in close if s.fact.geo == query.geo]  # offer what agrees with the place asked
         if close and best and best.question_cover >= COVER_MIN / 2:
             return Decision("clarify", tuple(s.fact for s in close[:CLARIFY_MAX]), min(best.score, 1.0))
-        return self._why_unknown(query, excluded, best)
+        if ruled_out.reason == "topic" and best is not None:
+            return replace(ruled_out, near=(best.fact,))  # nothing ruled out: the nearest fact
+        return ruled_out
 
     @staticmethod
     def _by_place(s: Scored, geo: str | None) -> Scored:
@@ -313,7 +315,7 @@ class Engine:
     def _people(self, name: str) -> tuple[str, ...]:
         return self.lexicon.ambiguous_names.get(name, ())
 
-    def _why_unknown(self, query: Query, excluded: list[tuple[str, str | None]], best: Scored | None) -> Decision:
+    def _why_unknown(self, query: Query, excluded: list[tuple[str, str | None]]) -> Decision:
         """Find the slot that ruled out the facts that would otherwise answer."""
         if excluded:
             # Only to explain an unknown: the cheap scores are enough (no rapidfuzz).
@@ -325,7 +327,7 @@ class Engine:
                 if s.score >= CLARIFY_MIN and s.question_cover >= COVER_MIN:
                     near = tuple(r.fact for r in rescored if why[r.fact.id] == why[s.fact.id])[:3]
                     return Decision("unknown", confidence=s.score, reason=str(why[s.fact.id]), near=near)
-        return Decision("unknown", reason="topic", near=(best.fact,) if best else ())
+        return Decision("unknown", reason="topic")
 
     # ------------------------------------------------------------ for buttons and tests
     def facts(self) -> tuple[Fact, ...]:
