@@ -243,8 +243,8 @@ class Lexicon:
                 if symbol is None:
                     continue
                 ambiguous = table is self._places and " ".join(phrase) in self._ambiguous_places
-                # "dans le 59" is the Nord; "en 59", like "en 21", is a year.
-                triggers = self._triggers - {"en"} if phrase[0].isdigit() else self._triggers
+                # "dans le 59" is the Nord; "en 59", like "en 21", is a year; "13 sur 23" a ratio.
+                triggers = self._triggers - {"en", "sur"} if phrase[0].isdigit() else self._triggers
                 if ambiguous and not any(w in triggers for w in words[max(0, i - 2) : i]):
                     continue
                 out.append(symbol)
