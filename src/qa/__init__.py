@@ -1,4 +1,4 @@
-"""qa: answer French questions on social housing in Hauts-de-France from sourced facts.
+"""qa: answer French questions on social housing from sourced facts.
 
 The library never imports Telegram; the bot (package `bot`) turns its answers into messages.
 """
@@ -8,11 +8,10 @@ from __future__ import annotations
 from .build import BuildSummary, build
 from .engine import Engine
 from .errors import FactBaseError, KnowledgeError, QAError
-from .records import Answer, Axis, Context, Document, Fact, Source, Status, Suggestion
+from .records import Answer, Context, Document, Fact, Place, Source, Status, Suggestion, Topic
 
 __all__ = [
     "Answer",
-    "Axis",
     "BuildSummary",
     "Context",
     "Document",
@@ -20,9 +19,11 @@ __all__ = [
     "Fact",
     "FactBaseError",
     "KnowledgeError",
+    "Place",
     "QAError",
     "Source",
     "Status",
     "Suggestion",
+    "Topic",
     "build",
 ]

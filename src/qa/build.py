@@ -1,8 +1,9 @@
 """`qa build`: verified knowledge -> SQLite fact base, written with sqlite-utils.
 
 The base is written to a temporary file beside the target and renamed into place, so a
-failed or interrupted build never leaves a half-written base behind. The same knowledge
-always gives the same rows (no timestamps, sorted input).
+failed or interrupted build never leaves a half-written base behind. It is public data:
+the file is world-readable. The same knowledge always gives the same rows (no
+timestamps, sorted input).
 """
 
 from __future__ import annotations
@@ -12,18 +13,18 @@ import json
 import os
 import tempfile
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import sqlite_utils
 
+from .factbase import SCHEMA_VERSION, document_row, fact_row
 from .knowledge import Knowledge, load_knowledge
 from .lexicon import Lexicon
 from .matcher import FactSymbols, fact_vocabulary
 
 __all__ = ["BuildSummary", "build", "knowledge_digest"]
-
-SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -49,22 +50,23 @@ class BuildSummary:
         )
 
 
-# The modules whose code shapes the stored symbols: when they change, the base is stale.
-_BUILD_MODULES = ("build.py", "knowledge.py", "lexicon.py", "matcher.py", "normalize.py")
+# The modules whose code shapes the stored rows and symbols: their code is part of the digest.
+_BUILD_MODULES = ("build.py", "factbase.py", "knowledge.py", "lexicon.py", "matcher.py", "normalize.py", "schema.py")
 
 
-def knowledge_digest(root: Path) -> str:
+def knowledge_digest(*roots: Path) -> str:
     """A hash of what the base is built from: the knowledge (.txt, .toml) and the building code.
 
-    Guides such as knowledge/README.md are not part of it: editing them rebuilds nothing.
+    Guides such as knowledge/README.md are not part of it.
     """
     h = hashlib.sha256()
     here = Path(__file__).parent
     for name in _BUILD_MODULES:
         h.update((here / name).read_bytes())
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".txt", ".toml")):
-        h.update(str(path.relative_to(root)).encode())
-        h.update(path.read_bytes())
+    for root in roots:
+        for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".txt", ".toml")):
+            h.update(str(path.relative_to(root)).encode())
+            h.update(path.read_bytes())
     return h.hexdigest()
 
 
@@ -78,55 +80,50 @@ def _write(db: sqlite_utils.Database, kb: Knowledge, digest: str) -> tuple[int, 
     # What the matcher needs of each fact is computed here, once, rather than at each start.
     lexicon = Lexicon(kb.lexicon, kb.places)
     _table(db, "documents").insert_all(
-        (
-            {
-                "id": d.id, "title": d.title, "title_given_by_us": d.title_given_by_us,
-                "publisher": d.publisher, "date": d.date, "origin": d.origin, "text": d.text,
-            }
-            for d in sorted(kb.documents.values(), key=lambda d: d.id)
-        ),
-        pk="id",
+        (document_row(d) for d in sorted(kb.documents.values(), key=lambda d: d.id)), pk="id"
     )
+    texts = {d.id: d.text for d in kb.documents.values()}
     _table(db, "facts").insert_all(
-        (
-            {
-                "id": f.id, "kind": f.kind, "subject": f.subject, "attribute": f.attribute,
-                "value": f.value, "value_number": f.value_number, "unit": f.unit, "geo": f.geo,
-                "year": f.year, "document_id": f.document_id, "quote": f.quote,
-                "axes": json.dumps(list(f.axes)), "answer": f.answer, "role": f.role,
-                "phrasings": json.dumps(list(f.phrasings), ensure_ascii=False),
-                "keywords": json.dumps(list(f.keywords), ensure_ascii=False),
-                "related": json.dumps(list(f.related)),
-                "symbols": FactSymbols.of(f, lexicon).to_json(),
-            }
-            for f in kb.facts
-        ),
+        ({**fact_row(f), "symbols": FactSymbols.of(f, lexicon, document_text=texts[f.document_id]).to_json()}
+         for f in kb.facts),
         pk="id",
         foreign_keys=[("document_id", "documents", "id")],
-        columns={"value_number": float, "year": int},
+        columns={"value_number": float, "year": int, "n": int},
     )
     entities = kb.lexicon.get("entities", {})
     _table(db, "entities").insert_all(
-        ({"id": key, "kind": e.get("kind", ""), "name": e.get("name", key)} for key, e in sorted(entities.items())),
+        ({"id": key, "kind": e.get("kind", ""), "name": e.get("name", key), "place": e.get("place")}
+         for key, e in sorted(entities.items())),
         pk="id",
     )
-    alias_rows = [
-        {"alias": alias, "entity_id": key}
-        for key, e in sorted(entities.items())
-        for alias in e.get("aliases", [])
-    ]
-    _table(db, "aliases").insert_all(
-        alias_rows, pk=("alias", "entity_id"), foreign_keys=[("entity_id", "entities", "id")]
+    alias_rows = [{"alias": a, "entity_id": key} for key, e in sorted(entities.items()) for a in e.get("aliases", [])]
+    _table(db, "aliases").insert_all(alias_rows, pk=("alias", "entity_id"), foreign_keys=[("entity_id", "entities", "id")])
+    _table(db, "places").insert_all(
+        ({"id": key, "label": p["label"], "the": p.get("the"), "kind": p["kind"], "parent": p.get("parent")}
+         for key, p in sorted(kb.places.items())),
+        pk="id",
     )
-    by_id = {f.id: f for f in kb.facts}
-    # Created explicitly: a knowledge directory without axes still gets the (empty) table.
-    _table(db, "axes").create({"n": int, "title": str, "text": str, "fact_id": str}, pk="n")
-    _table(db, "axes").insert_all(
-        (
-            {"n": n, "title": by_id[fid].value, "text": by_id[fid].quote, "fact_id": fid}
-            for fid, n in sorted(kb.axis_of.items(), key=lambda item: item[1])
-        ),
-        pk="n",
+    _table(db, "metrics").insert_all(
+        ({"id": key, "label": m.get("label", key)} for key, m in sorted(kb.lexicon.get("metrics", {}).items())), pk="id"
+    )
+    _table(db, "roles").insert_all(
+        ({"id": key, "label": r.get("label", key)} for key, r in sorted(kb.lexicon.get("roles", {}).items())), pk="id"
+    )
+    lists = [f for f in kb.facts if f.kind == "list"]
+    # Created explicitly: a knowledge directory without lists still gets the (empty) tables.
+    _table(db, "lists").create({"id": str, "title": str, "noun": str, "subscribable": int, "document_id": str}, pk="id")
+    _table(db, "lists").insert_all(
+        {"id": f.id, "title": f.attribute, "noun": f.noun, "subscribable": int(f.subscribable),
+         "document_id": f.document_id} for f in lists
+    )
+    items = sorted((f for f in kb.facts if f.kind == "item"), key=lambda f: (f.list_id or "", f.n or 0))
+    _table(db, "list_items").create({"list_id": str, "n": int, "fact_id": str, "title": str}, pk=("list_id", "n"))
+    _table(db, "list_items").insert_all({"list_id": f.list_id, "n": f.n, "fact_id": f.id, "title": f.value} for f in items)
+    subscribable = {f.id for f in lists if f.subscribable}
+    topics = [f for f in items if f.list_id in subscribable]
+    _table(db, "topics").create({"n": int, "key": str, "title": str, "list_id": str}, pk="n")
+    _table(db, "topics").insert_all(
+        {"n": n, "key": f.id, "title": f.value, "list_id": f.list_id} for n, f in enumerate(topics, 1)
     )
     meta = {
         "schema_version": SCHEMA_VERSION,
@@ -136,19 +133,18 @@ def _write(db: sqlite_utils.Database, kb: Knowledge, digest: str) -> tuple[int, 
         "vocabulary": fact_vocabulary(kb.facts, lexicon),
     }
     _table(db, "meta").insert_all(
-        ({"key": k, "value": json.dumps(v, ensure_ascii=False, sort_keys=True)} for k, v in meta.items()),
-        pk="key",
+        ({"key": k, "value": json.dumps(v, ensure_ascii=False, sort_keys=True)} for k, v in meta.items()), pk="key"
     )
     return len(entities), len(alias_rows)
 
 
-def build(knowledge: Path | str, output: Path | str) -> BuildSummary:
-    """Verify `knowledge` and write the fact base to `output` (atomically)."""
-    root = Path(knowledge)
-    kb = load_knowledge(root)  # raises KnowledgeError before anything is written
+def build(knowledge: Path | str | Sequence[Path | str], output: Path | str) -> BuildSummary:
+    """Verify the knowledge directory (or directories) and write the fact base to `output`, atomically."""
+    roots = [Path(knowledge)] if isinstance(knowledge, (str, Path)) else [Path(k) for k in knowledge]
+    kb = load_knowledge(*roots)  # raises KnowledgeError before anything is written
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    digest = knowledge_digest(root)
+    digest = knowledge_digest(*roots)
     fd, tmp_name = tempfile.mkstemp(prefix=".facts-", suffix=".db", dir=output.parent)
     os.close(fd)
     tmp = Path(tmp_name)
@@ -156,6 +152,7 @@ def build(knowledge: Path | str, output: Path | str) -> BuildSummary:
         db = sqlite_utils.Database(tmp)
         entities, aliases = _write(db, kb, digest)
         db.close()
+        tmp.chmod(0o644)  # public data: the service user must read what root built
         os.replace(tmp, output)
     finally:
         tmp.unlink(missing_ok=True)

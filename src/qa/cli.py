@@ -22,13 +22,13 @@ __all__ = ["main"]
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    summary = build(args.knowledge, args.output)
+    summary = build(args.knowledge or [default_knowledge()], args.output)
     print(summary)
     return 0
 
 
 def _load(args: argparse.Namespace) -> Engine:
-    return Engine.load(args.facts, knowledge=args.knowledge)
+    return Engine.load(args.facts)
 
 
 def _ask_jsonl(engine: Engine) -> int:
@@ -94,11 +94,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="qa", description="Sourced answers on social housing in Hauts-de-France.")
+    parser = argparse.ArgumentParser(prog="qa", description="Sourced answers on social housing.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("build", help="verify knowledge/ and write the fact base")
-    p.add_argument("--knowledge", type=Path, default=default_knowledge(), help="default: ./knowledge or $QA_KNOWLEDGE")
+    p.add_argument("--knowledge", type=Path, action="append", default=None,
+                   help="knowledge directory, repeatable (default: ./knowledge or $QA_KNOWLEDGE)")
     p.add_argument("--output", type=Path, default=default_facts_db(), help="default: ./data/facts.db or $QA_FACTS_DB")
     p.set_defaults(func=_cmd_build)
 
@@ -106,12 +107,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("question", nargs="*")
     p.add_argument("--jsonl", action="store_true", help="read {id, question, session?} lines on stdin")
     p.add_argument("--facts", type=Path, default=None, help="fact base (default: ./data/facts.db or $QA_FACTS_DB)")
-    p.add_argument("--knowledge", type=Path, default=None, help="rebuild from here when it changed")
     p.set_defaults(func=_cmd_ask)
 
     p = sub.add_parser("publish", help="queue notices for new or changed facts to axis subscribers")
     p.add_argument("--facts", type=Path, default=None, help="fact base (default: ./data/facts.db or $QA_FACTS_DB)")
-    p.add_argument("--knowledge", type=Path, default=None, help="rebuild from here when it changed")
     p.add_argument("--state", type=Path, default=None, help="state database (default: $BOT_STATE_DB)")
     p.set_defaults(func=_cmd_publish)
 
@@ -120,7 +119,6 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="JSON instead of text")
     p.add_argument("--state", type=Path, default=None, help="state database (default: $BOT_STATE_DB)")
     p.add_argument("--facts", type=Path, default=None, help="fact base (default: ./data/facts.db or $QA_FACTS_DB)")
-    p.add_argument("--knowledge", type=Path, default=None, help="rebuild from here when it changed")
     p.set_defaults(func=_cmd_report)
     return parser
 

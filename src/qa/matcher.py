@@ -1,15 +1,16 @@
 """Score facts against a reading of a question.
 
-Each fact has two sets of symbols, computed once at load:
+Each fact has two sets of symbols, computed once by `qa build`:
 
-- `key`: the concepts its `keywords` name; a question that names them all points at it;
-- `vocab`: every symbol of its phrasings, keywords, attribute, value and subject.
+- `keys`: sets of concepts that point at it (its keywords, each word of its metric, its
+  numbers, a person's name, a phrasing's concepts); a question that names one points at it;
+- `vocab`: every symbol of its phrasings, keywords, metric, attribute, value and subject.
 
-A question's score for a fact combines how much of the fact's key the question names
+A question's score for a fact combines how much of the fact's best key the question names
 (`key_cover`), how much of the question the fact's vocabulary explains (`question_cover`,
 so "loyer moyen" does not reach a fact about housing), rapidfuzz similarity with the
-closest phrasing, and agreement on the kind of question. Slots the question sets and the
-fact contradicts (year, place, role, entity) exclude the fact outright: see `excluded`.
+closest phrasing, and agreement on the kind of question. Slots that the question sets and
+the fact contradicts rule the fact out before any score: see `qa.slots`.
 
 An inverted index from symbol to facts keeps the candidates few on large bases.
 """
@@ -26,20 +27,21 @@ from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
-from .lexicon import Lexicon, Reading
+from .lexicon import Lexicon
+from .reading import Reading
 from .records import Fact
 
 __all__ = ["FactIndex", "FactSymbols", "Scored", "fact_vocabulary"]
 
 # Which kinds of facts answer which kinds of questions.
-_KIND_FITS: dict[str, frozenset[str]] = {
-    "count": frozenset({"figure", "axis", "membership"}),
-    "who": frozenset({"person", "contact", "membership", "organisation", "definition", "event"}),
+KIND_FITS: dict[str, frozenset[str]] = {
+    "count": frozenset({"figure", "list", "membership"}),
+    "who": frozenset({"person", "contact", "membership", "organisation", "definition", "event", "quotation"}),
     "where": frozenset({"event", "definition", "organisation"}),
     "when": frozenset({"event"}),
-    "what": frozenset({"definition", "organisation", "membership", "axis", "event"}),
+    "what": frozenset({"definition", "organisation", "membership", "list", "item", "event", "quotation"}),
 }
-_KIND_ATTRIBUTES = {"where": ("lieu",), "when": ("date", "dates")}
+KIND_ATTRIBUTES = {"where": ("lieu",), "when": ("date", "dates")}
 _PHRASING_KEY = 0.8  # naming all the concepts of a phrasing points at a fact, a little less than its keywords
 _MAX_CANDIDATES = 400  # facts scored in full; the rest are cut by the index's cheap pass
 _FUZZY_TOP = 6  # facts compared with rapidfuzz, after the cheap pass
@@ -60,16 +62,17 @@ class FactSymbols:
 
     keys: tuple[frozenset[str], ...]  # alternative sets of concepts that point at the fact
     vocab: frozenset[str]  # every symbol its phrasings, keywords, attribute and subject use
-    places: frozenset[str]  # places named by its quote or phrasings ("other:lille")
+    places: frozenset[str]  # places it names or is about (its place, its quote's, its subject's venue)
     phrasings: tuple[str, ...]  # normalised phrasings, words sorted (for rapidfuzz)
     counts: frozenset[str] = frozenset()  # what a figure counts: its unit and key concepts
     phrasing_keys: tuple[frozenset[str], ...] = ()  # each phrasing's concepts: a weaker key
+    entities: frozenset[str] = frozenset()  # every entity its document names (for contacts)
 
     def to_json(self) -> str:
         return json.dumps({
             "keys": [sorted(k) for k in self.keys], "vocab": sorted(self.vocab),
             "places": sorted(self.places), "phrasings": list(self.phrasings), "counts": sorted(self.counts),
-            "phrasing_keys": [sorted(k) for k in self.phrasing_keys],
+            "phrasing_keys": [sorted(k) for k in self.phrasing_keys], "entities": sorted(self.entities),
         }, ensure_ascii=False)
 
     @classmethod
@@ -77,45 +80,69 @@ class FactSymbols:
         data = json.loads(text)
         return cls(tuple(frozenset(k) for k in data["keys"]), frozenset(data["vocab"]),
                    frozenset(data["places"]), tuple(data["phrasings"]), frozenset(data["counts"]),
-                   tuple(frozenset(k) for k in data["phrasing_keys"]))
+                   tuple(frozenset(k) for k in data["phrasing_keys"]), frozenset(data["entities"]))
 
     @classmethod
-    def of(cls, fact: Fact, lexicon: Lexicon) -> FactSymbols:
+    def of(cls, fact: Fact, lexicon: Lexicon, *, document_text: str = "") -> FactSymbols:
         key = frozenset(s for k in fact.keywords for s in lexicon.symbols(k))
-        keys = [key]
+        metric = lexicon.metrics.get(fact.metric or "", {})
+        metric_keys = [frozenset(lexicon.symbols(w)) for w in metric.get("words", [])]
+        keys = [k for k in (key, *metric_keys) if k]
         numbers = frozenset(s for s in lexicon.symbols(fact.value) if s[0].isdigit())
-        if numbers:
+        if numbers and fact.kind != "item":
             keys.append(numbers)  # "à quoi correspond 3 616 ?" points at its figure
-        # The numbers of its value too: "à quoi correspond 3 616 ?", "les 4 axes".
         vocab = set(key) | {f"@{fact.subject}"} | set(lexicon.symbols(fact.value))
-        for text in (*fact.phrasings, *fact.keywords, fact.attribute):
+        for text in (*fact.phrasings, *fact.keywords, fact.attribute, metric.get("label", ""), *metric.get("words", [])):
             vocab.update(lexicon.symbols(text))
-        if fact.kind == "person":
+        if fact.person:
+            vocab.add(f"@{fact.person}")
+        if fact.kind in ("person", "contact") and fact.person:
             # A person is named, or described by role and organisation.
-            name = frozenset(lexicon.symbols(fact.value))
-            keys += [name, frozenset({f"@{fact.subject}", f"role:{fact.role}"})]
-            vocab |= name | {f"role:{fact.role}", "role:head"}
+            name = frozenset({f"@{fact.person}"})
+            keys.append(name)
+            if fact.role:
+                keys.append(frozenset({f"@{fact.subject}", f"role:{fact.role}"}))
+                vocab.add(f"role:{fact.role}")
+                broader = lexicon.roles.get(fact.role, {}).get("broader")
+                if broader:
+                    vocab.add(f"role:{broader}")
+                if lexicon.roles.get(fact.role, {}).get("head"):
+                    vocab.add("role:head")
         quote = lexicon.symbols(fact.quote, slots=True)
         vocab.update(s for s in quote if s.startswith("@"))
+        if fact.kind == "quotation":
+            said = frozenset(s for s in quote if ":" not in s and not s[0].isdigit())
+            vocab.update(said)  # "qui a dit que la rénovation est notre premier chantier ?"
+            keys.append(said)
         places = {s[4:] for s in quote if s.startswith("geo:")}
         places.update(p for t in fact.phrasings for p in lexicon.places_in(t))
+        for entity in (fact.subject, fact.person or ""):
+            if entity in lexicon.entity_places:
+                places.add(lexicon.entity_places[entity])
+        if fact.place:
+            places.add(fact.place)
+        phrasings = [*fact.phrasings, fact.quote] if fact.kind == "quotation" else list(fact.phrasings)
         return cls(
             keys=tuple(keys),
             vocab=frozenset(vocab),
             places=frozenset(places),
-            phrasings=tuple(" ".join(sorted(lexicon.normalize(p).split())) for p in fact.phrasings),
-            counts=_counts(fact, key, lexicon),
+            phrasings=tuple(" ".join(sorted(lexicon.normalize(p).split())) for p in phrasings),
+            counts=_counts(fact, key | frozenset().union(*metric_keys), lexicon),
             # A phrasing reduced to one common word ("a insisté") points at nothing in particular.
             phrasing_keys=tuple(
                 k for k in (frozenset(lexicon.symbols(p)) for p in fact.phrasings)
                 if len(k) >= 2 or any(s.startswith("@") for s in k)
             ),
+            entities=frozenset(s for s in lexicon.symbols(document_text) if s.startswith("@"))
+            if fact.kind == "contact" else frozenset(),
         )
 
 
 def fact_vocabulary(facts: Iterable[Fact], lexicon: Lexicon) -> list[str]:
     """The words of the facts that typo correction may aim at."""
-    return sorted(lexicon.vocabulary_of(t for f in facts for t in (*f.phrasings, *f.keywords, f.attribute, f.value)))
+    texts = (t for f in facts for t in (*f.phrasings, *f.keywords, f.attribute, f.value))
+    metric_words = (w for m in lexicon.metrics.values() for w in (m.get("label", ""), *m.get("words", [])))
+    return sorted(lexicon.vocabulary_of(itertools.chain(texts, metric_words)))
 
 
 def _counts(fact: Fact, key: frozenset[str], lexicon: Lexicon) -> frozenset[str]:
@@ -123,8 +150,8 @@ def _counts(fact: Fact, key: frozenset[str], lexicon: Lexicon) -> frozenset[str]
 
     An amount of money counts money only: "combien de salariés" is not 26,4 millions d'euros.
     """
-    if fact.kind == "membership":
-        return key  # "combien de filiales": the members are counted, not "logements"
+    if fact.kind in ("membership", "list"):
+        return key | frozenset(lexicon.symbols(fact.noun or ""))  # "combien de filiales", "combien d'axes"
     if fact.kind != "figure" and fact.value_number is None:
         return frozenset()  # "combien de ..." is only a question for what has a number
     unit = frozenset(lexicon.symbols(fact.unit or ""))
@@ -153,7 +180,7 @@ class FactIndex:
         self._ids: list[str] = []
         postings: dict[str, list[int]] = defaultdict(list)
         by_year: dict[int | None, list[int]] = defaultdict(list)
-        by_geo: dict[str | None, list[int]] = defaultdict(list)
+        by_place: dict[str | None, list[int]] = defaultdict(list)
         for n, fact in enumerate(facts):
             known = symbols.get(fact.id) if symbols else None
             entry = _Entry(fact, known or FactSymbols.of(fact, lexicon), ())
@@ -162,15 +189,12 @@ class FactIndex:
             for symbol in entry.vocab:
                 postings[symbol].append(n)
             by_year[fact.year].append(n)
-            by_geo[fact.geo].append(n)
+            by_place[fact.place].append(n)
         self.postings = {s: frozenset(ids) for s, ids in postings.items()}
         self._by_year = {y: frozenset(ids) for y, ids in by_year.items()}
-        self._by_geo = {g: frozenset(ids) for g, ids in by_geo.items()}
-        self._persons = frozenset(
-            s for e in self.entries.values() if e.fact.kind == "person"
-            for s in lexicon.symbols(e.fact.value) if s.startswith("@")
-        )
-        self._countables = frozenset().union(*(e.symbols.counts for e in self.entries.values()))
+        self._by_place = {g: frozenset(ids) for g, ids in by_place.items()}
+        self.persons = frozenset(f"@{e.fact.person}" for e in self.entries.values() if e.fact.person)
+        self.countables = frozenset().union(*(e.symbols.counts for e in self.entries.values()))
         n = max(len(self.entries), 1)
         self._idf = {s: math.log(1 + n / len(ids)) for s, ids in self.postings.items()}
         self._unknown_weight = math.log(1 + n)
@@ -189,7 +213,7 @@ class FactIndex:
         return self._unknown_weight
 
     def candidates(self, concepts: Mapping[str, float], *, years: tuple[int, ...] = (),
-                   geo: str | None = None) -> tuple[list[str], list[str]]:
+                   places: tuple[str, ...] = ()) -> tuple[list[str], list[str]]:
         """Facts sharing a symbol with the question: (those the slots allow, a sample of the rest).
 
         On a large base the pool is narrowed with set operations before any Python loop: by
@@ -206,8 +230,9 @@ class FactIndex:
         narrowed = rarest
         if years:  # each intersection walks the smaller set only
             narrowed = frozenset().union(*(narrowed & self._by_year.get(y, frozenset()) for y in years))
-        if geo is not None and geo in self._by_geo:
-            narrowed = (narrowed & self._by_geo[geo]) | (narrowed & self._by_geo.get(None, frozenset()))
+        if places:
+            allowed = frozenset().union(*(self._by_place.get(p, frozenset()) for p in places))
+            narrowed = (narrowed & allowed) | (narrowed & self._by_place.get(None, frozenset()))
         for symbol in present[1:]:
             if len(narrowed) <= _MAX_CANDIDATES:
                 break
@@ -217,14 +242,8 @@ class FactIndex:
         rest = sorted(itertools.islice(rarest - narrowed, _MAX_CANDIDATES // 8)) if narrowed is not rarest else []
         return [self._ids[i] for i in chosen], [self._ids[i] for i in rest]
 
-    def score(
-        self,
-        reading: Reading,
-        concepts: Mapping[str, float],
-        fact_ids: Iterable[str],
-        *,
-        similar: bool = True,
-    ) -> list[Scored]:
+    def score(self, reading: Reading, concepts: Mapping[str, float], fact_ids: Iterable[str], *,
+              similar: bool = True) -> list[Scored]:
         """Score the given facts; `concepts` maps each question symbol to its weight (0..1)."""
         weighted = {s: self.weight(s) * w for s, w in concepts.items()}
         # Concepts carried over from the previous question (weight < 1) help a fact that has
@@ -245,7 +264,7 @@ class FactIndex:
                 cover = factor * sum(weighted[s] for s in key if s in weighted) / key_total
                 key_cover = max(key_cover, cover)
             rough.append((key_cover + question_cover, entry, key_cover, question_cover))
-        rough.sort(key=lambda r: r[0], reverse=True)
+        rough.sort(key=lambda r: (-r[0], r[1].fact.id))
         # Token order does not matter ("logements réhabilités combien"): compare sorted words.
         question = " ".join(sorted(reading.normalized.split()))
         scored = []
@@ -254,96 +273,39 @@ class FactIndex:
             if similar and i < _FUZZY_TOP and entry.symbols.phrasings:
                 similarity = max(fuzz.ratio(question, p) for p in entry.symbols.phrasings) / 100
             score = 0.4 * key_cover + 0.4 * question_cover + 0.2 * similarity
-            score += self._kind_bonus(reading, entry)
+            score += _kind_bonus(reading, entry)
             scored.append(Scored(entry.fact, score, key_cover, question_cover, similarity))
         scored.sort(key=lambda s: (-s.score, s.fact.id))
         return scored
 
-    @staticmethod
-    def _kind_bonus(reading: Reading, entry: _Entry) -> float:
-        fact = entry.fact
-        if not reading.kinds:
-            return 0.0
-        if reading.kinds == {"where"} and not entry.symbols.places:
-            return -0.25  # "où" answered by a fact that names no place
-        # "à quoi correspond 3 616 ?": a figure is what a number of the question means
-        reverse = fact.kind == "figure" and any(c[0].isdigit() and c in entry.vocab for c in reading.concepts)
-        if reverse or any(fact.kind in _KIND_FITS[k] for k in reading.kinds):
-            # "où" prefers the place of an event, "quand" its date.
-            first = fact.attribute.split()[0]
-            if any(first in words for k, words in _KIND_ATTRIBUTES.items() if k not in reading.kinds):
-                return -0.25  # "où" answered by a date, "quand" by a place
-            precise = any(first in _KIND_ATTRIBUTES.get(k, ()) for k in reading.kinds)
-            return 0.15 if precise else 0.05
-        # "combien" answered with a person, "qui" with a figure: not what was asked.
-        return -0.25
-
-    def excluded(self, fact: Fact, *, years: tuple[int, ...], geo: str | None, role: str | None,
-                 entities: tuple[str, ...], counted: tuple[str, ...] = (), money: bool = False,
-                 reading: Reading | None = None) -> str | None:
-        """Why a fact cannot answer a question that sets these slots, or None if it can.
-
-        `years` holds 0 for a relative date ("l'an dernier"): no fact is dated that way.
-        Several years ("entre 2019 et 2021") ask for a span no single fact covers.
-        `money`: the question asks for an amount ("montant", "combien d'euros").
-        """
-        entry = self.entries[fact.id]
-        if years and (fact.year not in years or len(set(years)) > 1):
-            return "year"
-        if reading is not None and self._wrong_kind(reading, entry):
-            return "kind"
-        if geo is not None:
-            if geo.startswith("other:"):
-                if geo not in entry.symbols.places:  # Bretagne's president is not Xavier Bertrand
-                    return "geo"
-            elif fact.geo is not None and fact.geo != geo:
-                return "geo"
-            elif fact.geo is None and (fact.kind == "figure" or counted) and geo == "aisne":
-                return "geo"  # a figure without a place (the 300 M€ levy) is not the Aisne's
-        counts = entry.symbols.counts
-        if counted and self.counted(counted) not in counts:
-            # "combien de salariés" is not answered by a number of aids, nor "combien de
-            # logements a AXENTIA" by its description
-            return "counted"
-        if money and entry.symbols.counts and "euro" not in entry.symbols.counts:
-            return "counted"  # "montant de la garantie Visale" is not a number of guarantees
-        if role is not None and fact.kind != "person":
-            return "role"  # "qui est le président de 3F" is not answered by a list of subsidiaries
-        if fact.kind == "figure":
-            # "réhabilités par Clésence": the region's figure is not Clésence's figure.
-            foreign = [e for e in entities if e not in entry.vocab]
-            if foreign:  # nor is it Xavier Bertrand's: every figure is Action Logement's
-                return "subject"
-        if fact.kind == "contact" and any(e not in entry.vocab for e in entities):
-            return "subject"  # the UNAFO article's contact is not Clésence's nor Xavier Bertrand's
-        if role is not None and fact.kind == "person":
-            if role.startswith("other:") or (role != "head" and fact.role != role):
-                return "role"
-            organisations = [e for e in entities if not self.is_person(e)]
-            if organisations and f"@{fact.subject}" not in organisations:
-                return "entity"
-        return None
-
-    @staticmethod
-    def _wrong_kind(reading: Reading, entry: _Entry) -> bool:
-        """"où" answered by a date, "quand" by a place, "c'est quoi X" by a figure of X."""
-        fact, kinds = entry.fact, reading.kinds
-        first = fact.attribute.split()[0]
-        if kinds == {"where"} and (first in _KIND_ATTRIBUTES["when"] or not entry.symbols.places):
-            return True  # "où" is not answered by a date, nor by a fact that names no place
-        if kinds == {"when"} and first in _KIND_ATTRIBUTES["where"]:
-            return True
-        reverse = any(c[0].isdigit() and c in entry.vocab for c in reading.concepts)
-        return kinds == {"what"} and fact.kind == "figure" and not reverse
-
     def counted(self, following: tuple[str, ...]) -> str:
         """What "combien de ..." counts: the first word some figure counts, else the first word."""
-        return next((s for s in following if s in self._countables), following[0])
+        return next((s for s in following if s in self.countables), following[0])
 
     def counts_anything(self, following: tuple[str, ...]) -> bool:
         """Whether some figure of the base counts what "combien de ..." names."""
-        return self.counted(following) in self._countables
+        return self.counted(following) in self.countables
 
     def is_person(self, symbol: str) -> bool:
         """Whether an entity symbol ("@roger-thiriet") names one of the people of the base."""
-        return symbol in self._persons
+        return symbol in self.persons
+
+
+def _kind_bonus(reading: Reading, entry: _Entry) -> float:
+    fact = entry.fact
+    kinds = reading.kinds
+    if not kinds:
+        return 0.0
+    if kinds == {"where"} and not entry.symbols.places:
+        return -0.25  # "où" answered by a fact that names no place
+    # "à quoi correspond 3 616 ?": a figure is what a number of the question means
+    reverse = fact.kind == "figure" and any(c[0].isdigit() and c in entry.vocab for c in reading.concepts)
+    if reverse or any(fact.kind in KIND_FITS[k] for k in kinds):
+        # "où" prefers the place of an event, "quand" its date.
+        first = fact.attribute.split()[0].lower()
+        if any(first in words for k, words in KIND_ATTRIBUTES.items() if k not in kinds):
+            return -0.25  # "où" answered by a date, "quand" by a place
+        precise = any(first in KIND_ATTRIBUTES.get(k, ()) for k in kinds)
+        return 0.15 if precise else 0.05
+    # "combien" answered with a person, "qui" with a figure: not what was asked.
+    return -0.25

@@ -7,6 +7,11 @@ from typing import Literal
 
 Status = Literal["answered", "clarify", "unknown"]
 
+# The kinds of facts a curator writes (knowledge/README.md explains each).
+FACT_KINDS = (
+    "figure", "person", "organisation", "definition", "membership", "event", "list", "item", "quotation", "contact",
+)
+
 
 @dataclass(frozen=True)
 class Document:
@@ -17,6 +22,7 @@ class Document:
     date: str | None
     origin: str
     text: str
+    topics: str = ""  # a short line: what users can ask about it ("les chiffres 2021 d'Action Logement…")
 
 
 @dataclass(frozen=True)
@@ -24,30 +30,50 @@ class Fact:
     """One curated statement, grounded by a verbatim quote of its document."""
 
     id: str
-    kind: str  # figure | person | organisation | definition | membership | event | axis | contact
-    subject: str  # entity id
-    attribute: str  # metric or role, in words ("logements réhabilités", "présidente")
+    kind: str  # one of FACT_KINDS
+    subject: str  # entity (or place) the fact is about
+    attribute: str  # what of the subject, in words ("logements réhabilités", "présidente de Clésence")
     value: str  # as printed in the document
     document_id: str
     quote: str
+    answer: str = ""  # the sentence the engine says, built only from the quote's words
     value_number: float | None = None
     unit: str | None = None
-    geo: str | None = None  # "hauts-de-france", "aisne" or None when the fact has no place
+    metric: str | None = None  # figure: a metric of the lexicon, shared across documents
+    place: str | None = None  # a place of places.toml: where the figure, person or event is
     year: int | None = None
-    axes: tuple[int, ...] = ()
-    answer: str = ""  # the sentence the engine says, built only from the quote's words
+    role: str | None = None  # person: a role of the lexicon ("president", "maire")
+    person: str | None = None  # person, quotation, contact: the person's entity
+    list_id: str | None = None  # item: the id of its list fact
+    n: int | None = None  # item: its number in the list
+    noun: str | None = None  # list: what its items are called ("axe", "priorité", "engagement")
+    subscribable: bool = False  # list: users may subscribe to its items (they are topics)
+    channel: str | None = None  # contact: "email", "phone", "web" or "address"
+    topics: tuple[str, ...] = ()  # item fact ids: subscribers of these items hear of this fact
     phrasings: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
-    role: str | None = None  # normalised role for person facts ("president", "directeur-general")
     related: tuple[str, ...] = ()  # fact ids worth offering as a follow-up
 
 
 @dataclass(frozen=True)
-class Axis:
-    n: int
+class Place:
+    id: str
+    label: str  # "Aisne"
+    kind: str  # "région", "département", "commune", "pays", ...
+    the: str  # with its article, for sentences: "l'Aisne", "le Nord", "Lille"
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class Topic:
+    """An item of a subscribable list: what `/abonner n` follows."""
+
+    n: int  # its number in /axes and /abonner (stable while the lists do not change)
+    key: str  # the item's fact id, as stored with subscriptions
     title: str
     text: str
-    fact_id: str
+    list_title: str  # "Les 4 axes principaux de la plateforme d'ambition"
+    noun: str  # "axe"
 
 
 @dataclass(frozen=True)
@@ -72,10 +98,12 @@ class Context:
     """What a conversation remembers between two questions (see Engine.ask)."""
 
     concepts: tuple[str, ...] = ()
-    geo: str | None = None
+    places: tuple[str, ...] = ()  # the places of the last question or answer
     year: int | None = None
     kind: str | None = None
-    axis: int | None = None
+    metric: str | None = None  # of the last figure answered: "et dans l'Aisne ?" looks for it
+    list_id: str | None = None  # of the last list or item answered: "et la suivante ?"
+    item: int | None = None
     entity: str | None = None  # who "il", "elle", "son" refer to: the person, else the subject
     subject: str | None = None  # the organisation of the last answer ("et le DG ?" of it)
     role: str | None = None

@@ -1,0 +1,276 @@
+"""Reading one question into slots: `read(lexicon, question) -> Reading`.
+
+The slots are what the engine matches and rules on: the years (exact digits only: 2019
+is never read as 2021), the places, the kind of question (combien, qui, où, quand...),
+the role, the item of a numbered list ("axe 2", "la 3e priorité", "engagement IV"), the
+contact channel, and what a check proposes ("72 ou 75 millions ?", "plus de 10 000 ?",
+"Vanhersel dirige Clésence ?").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexicon import DECIMAL, Lexicon
+from .normalize import fold
+
+__all__ = ["Reading", "read"]
+
+_YEAR = re.compile(r"^(19|20)\d\d$")
+_YEAR_WORDS = ("en", "annee", "depuis", "an", "durant", "pendant", "ici")  # normalised, before a year
+_DURATION_WORDS = ("an", "ans", "mois", "semaine", "jour")
+_PRONOUNS = frozenset({"il", "elle", "ils", "elles", "lui", "son", "sa", "ses", "leur", "leurs", "celui", "celle"})
+_CLITIC = re.compile(r"\b(?:le|la|les|l) (?:contacter|joindre|ecrire|appeler|dirige|preside)\b")
+# "qui n'est pas partenaire ?", "quels acteurs ne sont pas signataires ?" (n' is elided by now)
+_NEGATED_QUESTION = re.compile(
+    r"^(?:qui|quel\w*|lequel\w*|combien|est ce que)\b.{0,40}?\b(?:est|sont|a|ont|fait|font|ont ete)\s+(?:pas|jamais)\b"
+)
+_FOLLOWUP_STARTS = ("et", "puis", "aussi", "pareil", "meme", "idem", "sinon", "ok", "and")
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
+_SCALES = {"million": 1e6, "milliard": 1e9, "mille": 1e3}
+_MONTHS = ("janvier", "fevrier", "mar", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
+           "novembre", "decembre")  # normalised ("mars" loses its s)
+# A check proposes something to confirm: "c'est bien ...", "... je confirme ?", "est-il ...".
+_CONFIRM = re.compile(
+    r"\b(?:bien|confirme\w*|vrai|exact\w*|correct\w*|c est ca|est ce que|ou pas|verifier|estce)\b"
+    r"|\b(?:est|sont|a|ont|fait|font|dirige|preside|regroupe|compte|existe|etait|etaient|y a) t? ?(?:il|elle|ils|elles)\b"
+)
+# A statement asked with a question mark: "c'était en novembre ?", "AXENTIA c'est un bailleur ?"
+_STATES = re.compile(r"^(?:.* )?(?:c )?(?:est|etait|sont|etaient|ete|fait partie|font partie)(?: .*)?$")
+# Question words that are not kinds of answer: "quel est le deuxième axe ?" asks, it does not check.
+_ASKS = re.compile(r"\b(?:quel\w*|lequel\w*|laquelle|lesquel\w*|comment|pourquoi|que|quoi|qu|combien)\b")
+_MORE = re.compile(r"\b(?:plus de|au moins|plus que|depasse|superieur a|au dela de)\s+(\d+(?:\.\d+)?)")
+_LESS = re.compile(r"\b(?:moins de|moins que|inferieur a|pas plus de|au plus)\s+(\d+(?:\.\d+)?)")
+_OR = re.compile(r"\b(\d+(?:\.\d+)?)\s+(?:\w+\s+)?ou\s+(\d+(?:\.\d+)?)\b")
+_LAST = ("dernier", "derniere", "ultime")
+# What the documents cannot settle: what came after them ("la prochaine", "a-t-elle finalement").
+_FUTURE = re.compile(
+    r"\b(?:prochaine?|aura|auront|sera|seront|finalement|futur\w*|a permis|ont permis|abouti\w*|"
+    r"depuis (?:sa|la|leur|son) (?:signature|creation|lancement)|a t (?:il|elle) ete|ont ils ete|ont elles ete|"
+    r"a ete (?:construit|realise|livre|vote|adopte|signe)\w*|ont ete (?:construit|realise|livre|vote|adopte)\w*)\b"
+)
+_STEPS = {"suivant": 1, "suivante": 1, "prochain": 1, "prochaine": 1, "precedent": -1, "precedente": -1}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the engine understood of one question."""
+
+    normalized: str
+    concepts: tuple[str, ...]  # content symbols: concepts and @entities, in question order
+    original: str = ""
+    years: tuple[int, ...] = ()  # 0 for a date relative to "now" ("l'an dernier")
+    year_shift: int = 0  # "l'année d'avant" -1, "l'année suivante" +1: relative to the conversation
+    places: tuple[str, ...] = ()  # in the order named
+    place_kind: str | None = None  # "la région", "le département": the conversation's
+    kinds: frozenset[str] = frozenset()
+    role: str | None = None
+    role_word: str | None = None
+    counted: tuple[str, ...] = ()  # the words after "combien de", where what is counted is named
+    list_noun: str | None = None  # "axe", "priorite": which numbered list
+    item: int | None = None  # "axe 2", "la 2e priorité"
+    ordinal: int | None = None  # "le 3e" with no noun
+    last: bool = False  # "le dernier"
+    step: int = 0  # "suivant" +1, "précédent" -1
+    channels: frozenset[str] = frozenset()  # contact channels asked: "email", "phone"...
+    check: str | None = None  # "or", "more", "less", "yesno": something to confirm
+    numbers: tuple[float, ...] = ()  # what a check proposes, at full scale (72 millions -> 72e6)
+    months: tuple[str, ...] = ()
+    future: bool = False  # about what came after the documents: a check they cannot settle
+    pronoun: bool = False  # "il", "son", "la contacter": someone named before
+    negation: bool = False  # "qui n'est pas partenaire": not something the base can list
+    unknown: tuple[str, ...] = ()  # content words that no fact nor lexicon entry knows
+    ambiguous_names: tuple[str, ...] = ()  # e.g. "bertrand": two people
+    followup: bool = False
+    smalltalk: str | None = None
+    english: bool = False
+
+    @property
+    def entities(self) -> tuple[str, ...]:
+        return tuple(c for c in self.concepts if c.startswith("@"))
+
+    @property
+    def place(self) -> str | None:
+        return self.places[0] if self.places else None
+
+
+def _counted(words: list[str], symbols: list[str], positions: list[int]) -> tuple[str, ...]:
+    """The content symbols of the 3 words after "combien de" / "nombre de".
+
+    "combien pour le NPNRU" or "combien a été investi" count nothing in particular.
+    """
+    start = next((p for s, p in zip(symbols, positions, strict=True) if s == "kind:count"), None)
+    if start is None or start + 2 >= len(words) or words[start + 1] not in ("de", "des", "du"):
+        return ()
+    first = start + 2
+    return tuple(s for s, p in zip(symbols, positions, strict=True) if first <= p < first + 3 and ":" not in s)
+
+
+def _scaled(number: str, after: str) -> float:
+    value = float(number)
+    return value * _SCALES.get(after, 1.0)
+
+
+def _item_after(words: list[str], at: int) -> int | None:
+    """The number written after a list noun: "axe 2", "axe n 2", "axe numero 2", "axe II"."""
+    for word in words[at + 1 : at + 3]:
+        if word.isdigit() and len(word) <= 2:
+            return int(word)
+        if word in _ROMAN:
+            return _ROMAN[word]
+        if word.startswith("#"):
+            return int(word[1:])
+        if word not in ("n", "numero", "num", "no"):
+            return None
+    return None
+
+
+def read(lexicon: Lexicon, question: str, *, list_nouns: frozenset[str] = frozenset()) -> Reading:
+    raw_words = fold(question).split()
+    english_hits = sum(1 for w in raw_words if w.strip("?!.,") in lexicon.english)
+    words = [lexicon.correct(w) for w in lexicon.normalize(question).split()]
+    normalized = " ".join(words)
+    positions: list[int] = []
+    symbols, unknown = lexicon.symbolize(words, positions)
+    concepts: list[str] = []
+    years: list[int] = []
+    places: list[str] = []
+    kinds: set[str] = set()
+    channels: set[str] = set()
+    place_kind = role = role_word = list_noun = None
+    item = ordinal = None
+    year_shift = 0
+    for symbol, position in zip(symbols, positions, strict=True):
+        before = words[position - 1] if position > 0 else ""
+        after = words[position + 1] if position + 1 < len(words) else ""
+        if symbol == "time:now" or (symbol.isdigit() and after in _DURATION_WORDS and before != "ici"):
+            years.append(0)  # "l'an dernier", "il y a 3 ans": relative to a date the documents do not give
+        elif symbol in ("time:before", "time:after"):
+            year_shift = -1 if symbol == "time:before" else 1
+        elif symbol.isdigit() and before in _YEAR_WORDS and not _YEAR.match(symbol) and len(symbol) != 3:
+            # "en 21" is 2021; "en 2201", "en 99999": a year the base cannot have
+            years.append(2000 + int(symbol) if len(symbol) == 2 else int(symbol) if len(symbol) < 9 else 0)
+        elif symbol.startswith("geo:"):
+            if symbol[4:] not in places:
+                places.append(symbol[4:])
+        elif symbol.startswith("placekind:"):
+            place_kind = symbol[10:]
+        elif symbol.startswith("kind:"):
+            kinds.add(symbol[5:])
+        elif symbol.startswith("channel:"):
+            if not (symbol == "channel:phone" and after.isdigit()):  # "numéro 2" is an item
+                channels.add(symbol[8:])
+        elif symbol.startswith("time:"):
+            continue
+        elif symbol.startswith("role:"):
+            role = symbol[5:]
+            role_word = " ".join(words[position : position + 1])
+            concepts.append(symbol)
+        elif _YEAR.match(symbol) and not (before == "ou" or after == "ou"):
+            years.append(int(symbol))
+        elif symbol.startswith("#"):
+            ordinal = int(symbol[1:])
+        else:
+            if symbol in list_nouns:
+                list_noun = symbol
+                item = item or _item_after(words, position)
+            concepts.append(symbol)
+    if list_noun is not None and item is None and ordinal is not None:
+        item, ordinal = ordinal, None  # "la 2e priorité"
+    if item is not None:
+        concepts = [c for c in concepts if c != str(item)]
+    if words and (words[0] in ("ou", "where") or words[-1] == "ou"):
+        kinds.add("where")  # "où est ...", "c'était où ?"
+    text = f" {normalized} "
+    check, numbers = _check(words, normalized, kinds, item, asked=question.rstrip().endswith("?"))
+    persons = [c for c in concepts if c.startswith("@") and lexicon.entity_kinds.get(c[1:]) == "person"]
+    asks = bool(_ASKS.search(normalized.replace("est ce que", "")))
+    states = bool(_STATES.search(normalized)) and question.rstrip().endswith("?") and not asks
+    if check is None and not asks and not kinds - {"what"} and (states or (persons and (role or len(persons) < len(
+            [c for c in concepts if c.startswith("@")])))) and (states or question.rstrip().endswith("?")):
+        check = "yesno"  # "Vanhersel il dirige Clésence ?", "la convention, c'était à Arras ?"
+    months = tuple(m for m in _MONTHS if f" {m} " in text)
+    smalltalk = _smalltalk(lexicon, words, normalized, bare=not concepts and not kinds)
+    role_word = _typed_role(lexicon, question, role) if role else None
+    return Reading(
+        original=question,
+        normalized=normalized,
+        concepts=tuple(dict.fromkeys(concepts)) if smalltalk is None or normalized not in
+        lexicon.smalltalk.get(smalltalk, ()) else (),
+        years=tuple(years),
+        year_shift=year_shift,
+        places=tuple(places),
+        place_kind=place_kind,
+        kinds=frozenset(kinds),
+        role=role,
+        role_word=role_word,
+        counted=_counted(words, symbols, positions),
+        list_noun=list_noun,
+        item=item,
+        ordinal=ordinal,
+        last=any(w in _LAST for w in words),
+        step=next((_STEPS[w] for w in words if w in _STEPS), 0),
+        channels=frozenset(channels),
+        check=check,
+        numbers=numbers,
+        months=months,
+        future=bool(_FUTURE.search(normalized)),
+        pronoun=bool(_PRONOUNS & set(words)) or bool(_CLITIC.search(normalized)),
+        negation=bool(_NEGATED_QUESTION.search(normalized)),
+        unknown=tuple(unknown),
+        ambiguous_names=tuple(c for c in concepts if c in lexicon.ambiguous_names),
+        followup=bool(words) and words[0] in _FOLLOWUP_STARTS,
+        smalltalk=smalltalk,
+        english=english_hits >= 3 and english_hits >= len(raw_words) // 2,
+    )
+
+
+def _typed_role(lexicon: Lexicon, question: str, role: str) -> str:
+    """The role as the user wrote it ("présidente"), else its label."""
+    words = set(lexicon.normalize(question).split())
+    table = lexicon.roles.get(role, {})
+    for word in [table.get("feminine", ""), table.get("label", ""), *table.get("words", [])]:
+        if word and set(lexicon.normalize(word).split()) <= words:
+            return str(word)
+    return lexicon.role_label(role) if role != "head" else "dirigeant"
+
+
+def _check(words: list[str], normalized: str, kinds: set[str], item: int | None, *,
+           asked: bool) -> tuple[str | None, tuple[float, ...]]:
+    """What the question asks to confirm, and the numbers it proposes (at full scale)."""
+    def scaled(match: re.Match[str], group: int) -> float:
+        rest = normalized[match.end(group):].split()
+        return _scaled(match.group(group), rest[0] if rest else "")
+
+    typed = [(i, w) for i, w in enumerate(words) if (w.isdigit() or DECIMAL.fullmatch(w)) and not _YEAR.match(w)]
+    proposed = tuple(
+        _scaled(w, words[i + 1] if i + 1 < len(words) else "") for i, w in typed if item is None or w != str(item)
+    )
+    if (match := _OR.search(normalized)) is not None:
+        second = scaled(match, 2)
+        first = float(match.group(1)) * (second / float(match.group(2)) if float(match.group(2)) else 1.0)
+        return "or", (first, second)  # "72 ou 75 millions": both in millions
+    if (match := _MORE.search(normalized)) is not None:
+        return "more", (scaled(match, 1),)
+    if (match := _LESS.search(normalized)) is not None:
+        return "less", (scaled(match, 1),)
+    asks = kinds - {"what"}
+    if not asks and (_CONFIRM.search(normalized) or (proposed and asked)):
+        return "yesno", proposed
+    return None, proposed
+
+
+def _smalltalk(lexicon: Lexicon, words: list[str], normalized: str, *, bare: bool) -> str | None:
+    content = [w for w in words if w not in lexicon.smalltalk.get("greeting", set())]
+    found = None
+    for kind, phrases in lexicon.smalltalk.items():
+        if normalized in phrases:
+            return kind  # the whole question is small talk ("aide", "merci")
+        if kind == "greeting" and bare and words and words[0] in phrases:
+            found = kind
+    if found is None and bare and any(w in lexicon.smalltalk.get("thanks", ()) for w in words):
+        found = "thanks"  # "ok merci", "merci bien"
+    if found is None and words and not content:
+        found = "greeting"
+    return found

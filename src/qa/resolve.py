@@ -1,0 +1,169 @@
+"""From a reading to a query: follow-ups, pronouns, "la région", venues and list items.
+
+The conversation's context fills what the new question leaves out ("et dans l'Aisne ?"
+keeps the subject, "son e-mail ?" keeps the person); what the new question sets wins.
+Nothing here knows a document: places come from the hierarchy, lists from the base.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .lexicon import Lexicon
+from .query import Query
+from .reading import Reading
+from .records import Context, Fact
+
+__all__ = ["Resolver", "Shared"]
+
+FOLLOWUP_WEIGHT = 0.5  # weight of the previous question's concepts in a follow-up
+
+
+class Shared:
+    """Slots that one question of a message lends to its siblings ("neufs et réhabilités en 2023")."""
+
+    def __init__(self, years: tuple[int, ...] = (), places: tuple[str, ...] = ()) -> None:
+        self.years = years
+        self.places = places
+
+
+class Resolver:
+    def __init__(self, lexicon: Lexicon, facts: Mapping[str, Fact], is_person: frozenset[str]) -> None:
+        self.lexicon = lexicon
+        self.places = lexicon.places
+        self._facts = facts
+        self._persons = is_person
+        self.lists = {f.id: f for f in facts.values() if f.kind == "list"}
+        self.items: dict[tuple[str, int], Fact] = {
+            (f.list_id, f.n): f for f in facts.values() if f.kind == "item" and f.list_id and f.n
+        }
+        self.list_size = {lid: sum(1 for (k, _) in self.items if k == lid) for lid in self.lists}
+        self.nouns: dict[str, list[str]] = {}  # noun symbol -> its lists
+        for fact in self.lists.values():
+            for symbol in lexicon.symbols(fact.noun or ""):
+                self.nouns.setdefault(symbol, []).append(fact.id)
+
+    # ------------------------------------------------------------------ places
+    def region_words(self, reading: Reading, context: Context | None) -> tuple[str, ...]:
+        """"la région", "le département": the conversation's place of that kind, else the only one."""
+        kind = reading.place_kind
+        if kind is None or reading.places:
+            return reading.places
+        if context:
+            for place in context.places:
+                found = self.places.of_kind(place, kind)
+                if found:
+                    return (found,)
+        candidates = sorted({p for p in self.places.with_facts if self.places.kind(p) == kind})
+        return (candidates[0],) if len(candidates) == 1 else ()
+
+    def _venues(self, places: tuple[str, ...], entities: tuple[str, ...]) -> tuple[str, ...]:
+        """Drop the places that are only the venue of an event named ("la convention de Saint-Quentin")."""
+        venues = {self.lexicon.entity_places.get(e[1:]) for e in entities}
+        return tuple(p for p in places if p not in venues or p in self.places.with_facts)
+
+    # ------------------------------------------------------------------- lists
+    def list_of(self, reading: Reading, entities: tuple[str, ...], context: Context | None) -> str | None:
+        """Which list an item reference points into: by its noun, its subject, the conversation."""
+        candidates = self.nouns.get(reading.list_noun or "", [])
+        if len(candidates) > 1 and entities:
+            candidates = [c for c in candidates if f"@{self.lists[c].subject}" in entities] or candidates
+        if len(candidates) > 1 and context and context.list_id in candidates:
+            candidates = [context.list_id or ""]
+        if candidates:
+            return candidates[0] if len(candidates) == 1 else None
+        if reading.list_noun is None and context and context.list_id:
+            return context.list_id
+        return None
+
+    def _item(self, reading: Reading, entities: tuple[str, ...], context: Context | None,
+              ) -> tuple[str | None, int | None]:
+        follows = context is not None and context.list_id is not None and reading.list_noun is None
+        if reading.list_noun is None and not follows:
+            return None, None
+        list_id = self.list_of(reading, entities, context)
+        if list_id is None:
+            return None, None
+        same = context is not None and context.list_id == list_id
+        if reading.item is not None:
+            return list_id, reading.item
+        if reading.ordinal is not None and (reading.list_noun or follows):
+            return list_id, reading.ordinal
+        if reading.last and (reading.list_noun or follows):
+            return list_id, self.list_size.get(list_id, 0)
+        if reading.step and same and context is not None:
+            return list_id, (context.item or 0) + reading.step
+        bare = [c for c in reading.concepts if c.isdigit()]
+        if follows and len(reading.concepts) == 1 and bare:
+            return list_id, int(bare[0])  # "et le 4 ?"
+        return (list_id, None) if reading.list_noun else (None, None)
+
+    # ------------------------------------------------------------------ query
+    def query(self, reading: Reading, context: Context | None = None, shared: Shared | None = None) -> Query:
+        """The question with its slots resolved; with a context, a follow-up of it."""
+        # A check's numbers are what it proposes, not what it is about: "612 c'est la région ?"
+        concepts = {c: 1.0 for c in reading.concepts if not (reading.check and c[0].isdigit())}
+        entities = reading.entities
+        places = self.region_words(reading, context)
+        role = reading.role
+        if role and not entities and places:
+            authority = self.places.authority.get(places[0])
+            if authority:  # "le président de la région" is the president of the Région
+                entities = (f"@{authority}",)
+                concepts[f"@{authority}"] = 1.0
+        years = reading.years
+        years_carried = places_carried = False
+        if shared is not None and not years and shared.years:
+            years, years_carried = shared.years, True
+        if shared is not None and not places and shared.places:
+            places, places_carried = shared.places, True
+        if context is not None:
+            merged = self._follow(reading, context, concepts, entities, role)
+            concepts, entities, role = merged
+            if not years and reading.year_shift and context.year:
+                years = (context.year + reading.year_shift,)
+            elif not years and context.year is not None:
+                years, years_carried = (context.year,), True
+            if not places and context.places:
+                places, places_carried = context.places, True
+        places = self._venues(places, entities)
+        list_id, item = self._item(reading, entities, context)
+        if item is not None:
+            concepts = {c: w for c, w in concepts.items() if c != str(item)}
+        return Query(
+            reading=reading,
+            concepts=concepts,
+            years=years,
+            years_carried=years_carried,
+            places=places,
+            places_carried=places_carried,
+            role=role,
+            entities=entities,
+            new_concepts=frozenset(reading.concepts),
+            kind=context.kind if context else None,
+            list_id=list_id,
+            item=item,
+            channels=reading.channels,
+            check=reading.check,
+        )
+
+    def _follow(self, reading: Reading, context: Context, concepts: dict[str, float],
+                entities: tuple[str, ...], role: str | None) -> tuple[dict[str, float], tuple[str, ...], str | None]:
+        """Carry the conversation's subject into a follow-up."""
+        # With nothing new named ("et dans l'Aisne ?") the previous subject is the question;
+        # otherwise it only helps ("et réhabilités ?" after "logements produits").
+        carried = FOLLOWUP_WEIGHT if reading.concepts else 1.0
+        for c in context.concepts:
+            concepts.setdefault(c, carried)
+        # "et celui de Clésence ?" keeps the role asked before; "et réhabilités ?" does not.
+        # Only organisations take the role over: "et Roger Thiriet ?" asks who he is.
+        named_only = all(c.startswith("@") and c not in self._persons for c in reading.concepts)
+        role = role or (context.role if named_only and reading.concepts else None)
+        if reading.role and not entities and not reading.places and context.subject:
+            entities = (context.subject,)  # "et le DG ?" after Clésence's présidente: Clésence's DG
+        leans = reading.followup or reading.pronoun or not reading.concepts or bool(reading.channels)
+        if leans and not entities and not reading.places and context.entity:
+            # "et son mail ?", "et le DG ?": of the person or organisation just talked about
+            entities = (context.entity,)
+            concepts.setdefault(context.entity, carried)
+        return concepts, entities, role

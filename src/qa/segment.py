@@ -1,0 +1,53 @@
+"""Finding the question(s) in a message: sentences, clauses, and the chatter around them.
+
+People write "Bonjour, je suis élue à Laon et on prépare un conseil. Combien de ménages
+logés en 2021 ? Merci !" or "qui préside Clésence et qui dirige Flandre Opale Habitat ?".
+A message is cut into sentences, a sentence into clauses where a new question starts
+("..., et qui ...", "... et combien ..."); which parts are questions is decided by the
+engine (a question mark, a question word, a request, or simply being answerable).
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["REQUEST", "parts", "split_and"]
+
+MAX_PARTS = 12  # a flood of sentences is read up to here
+_QUESTION_WORDS = r"(?:combien|qui|quel|quelle|quels|quelles|où|ou|quand|comment|pourquoi|c'est quoi|c’est quoi|" \
+                  r"qu'est|qu’est|qu'a|qu’a|qu'ont|qu’ont|que|est-ce|et\s+(?:en|dans|pour|le|la|les|l'|l’|son|sa|ses))"
+# A sentence ends with . ! ? … or a line break; "Bonjour, combien ..." and "... régional : combien ..." too.
+_SENTENCE = re.compile(
+    rf"(?<=[.!?…])\s+|\n+|\s*[,:;]\s+(?=(?:{_QUESTION_WORDS})\b)",
+    re.IGNORECASE,
+)
+# A new question inside a sentence: "..., et qui ...", "... et combien ...", "... ; quel ...".
+_CLAUSE = re.compile(rf"\s*,?\s+(?=et\s+(?:{_QUESTION_WORDS})\b)|\s*,\s+(?=et\s)", re.IGNORECASE)
+# Asking without a question mark: "je voudrais le nombre de ...", "dites-moi ...".
+REQUEST = re.compile(
+    r"\b(?:voudrais|voulais|aimerais|souhaite\w*|cherche|besoin|savoir|connaitre|connaître|donner|donnez|"
+    r"dites|indiquer|indiquez|rappeler|préciser|preciser|confirmer|vérifier|verifier|pouvez|pourriez|peux)\b",
+    re.IGNORECASE,
+)
+
+
+def parts(message: str) -> list[str]:
+    """The sentences and clauses of a message, in order, with their punctuation kept."""
+    out: list[str] = []
+    for sentence in _SENTENCE.split(message):
+        if sentence is None or not sentence.strip():
+            continue
+        for clause in _CLAUSE.split(sentence):
+            if clause and clause.strip(" ,;:"):
+                out.append(clause.strip(" ,;:"))
+    return out[-MAX_PARTS:]
+
+
+def split_and(part: str) -> list[tuple[str, str]]:
+    """Ways to read "X et Y ?" as two questions: (X, Y) for each " et " of the part."""
+    pieces = []
+    for match in re.finditer(r"\s+et\s+", part):
+        left, right = part[: match.start()], part[match.end():]
+        if left.strip() and right.strip():
+            pieces.append((left.strip(), right.strip()))
+    return pieces

@@ -1,0 +1,100 @@
+"""Slot agreement: a slot the question sets and a fact contradicts rules the fact out.
+
+`excluded(fact, query)` returns why a fact cannot answer (a `Reason`), or None. These
+checks come before any score: a figure of another year, place or body is never "close
+enough" to be answered.
+"""
+
+from __future__ import annotations
+
+from .lexicon import Lexicon
+from .matcher import KIND_ATTRIBUTES, FactIndex
+from .query import Query, Reason
+from .records import Fact
+
+__all__ = ["Slots"]
+
+
+class Slots:
+    def __init__(self, index: FactIndex, lexicon: Lexicon) -> None:
+        self.index = index
+        self.lexicon = lexicon
+        self.places = lexicon.places
+        # Places the base says something about, and the places that contain them: a question
+        # about such a place may still be answered by a fact that names no place.
+        known = set(self.places.with_facts)
+        for place in list(known):
+            known.update(self.places.ancestors(place))
+        self._known = frozenset(known)
+
+    def excluded(self, fact: Fact, query: Query) -> Reason | None:
+        entry = self.index.entries[fact.id]
+        reading = query.reading
+        years = query.years if not query.years_carried or fact.kind == "figure" else ()
+        if years and not self._year_fits(fact, years):
+            return "year"
+        if reading.kinds and self._wrong_kind(fact, query):
+            return "kind"
+        if query.places and (not query.places_carried or fact.kind == "figure"):
+            if not self._place_fits(fact, query.places, carried=query.places_carried):
+                return "place"
+        if query.channels and fact.kind == "contact" and fact.channel not in query.channels:
+            return "channel"
+        counts = entry.symbols.counts
+        if reading.counted and self.index.counted(reading.counted) not in counts:
+            # "combien de salariés" is not answered by a number of aids, nor "combien de
+            # logements a AXENTIA" by its description
+            return "counted"
+        money = query.concepts.get("euro", 0.0) >= 1.0
+        if money and counts and "euro" not in counts:
+            return "counted"  # "montant de la garantie Visale" is not a number of guarantees
+        return self._who(fact, query)
+
+    def _who(self, fact: Fact, query: Query) -> Reason | None:
+        """Role and entities: the person asked, the body a figure or contact is of."""
+        entry = self.index.entries[fact.id]
+        role, entities = query.role, query.entities
+        if role is not None and fact.kind not in ("person", "contact"):
+            return "role"  # "qui est le président de 3F" is not answered by a list of subsidiaries
+        if fact.kind == "figure" and any(e not in entry.vocab for e in entities):
+            return "subject"  # "réhabilités par Clésence": the region's figure is not Clésence's
+        if fact.kind == "contact" and any(e not in entry.symbols.entities and e not in entry.vocab for e in entities):
+            return "subject"  # an article's contact is not the contact of a body it does not name
+        if role is not None:
+            if not self.lexicon.role_matches(role, fact.role):
+                return "role"
+            bodies = [e for e in entities if not self.index.is_person(e)]
+            if bodies and f"@{fact.subject}" not in bodies:
+                return "entity"
+        return None
+
+    @staticmethod
+    def _year_fits(fact: Fact, years: tuple[int, ...]) -> bool:
+        """One year asked, and the fact is of that year (or its quote names it: "d'ici 2030")."""
+        if len(set(years)) > 1 or 0 in years:
+            return False  # several years are compared one scope at a time; 0 is "l'an dernier"
+        if fact.year is not None:
+            return fact.year in years
+        return fact.kind != "figure" and str(years[0]) in fact.quote
+
+    def _place_fits(self, fact: Fact, places: tuple[str, ...], *, carried: bool) -> bool:
+        entry = self.index.entries[fact.id]
+        if any(p == fact.place or p in entry.symbols.places or p == fact.subject for p in places):
+            return True
+        if fact.kind == "figure" or fact.place is not None or carried:
+            return False  # the figure of another place, or of no place at all
+        # A fact with no place (a definition, a person): ruled out only by a place the base
+        # knows nothing about ("c'est quoi AXENTIA en Bretagne ?").
+        return any(p in self._known for p in places)
+
+    @staticmethod
+    def _wrong_kind(fact: Fact, query: Query) -> bool:
+        """"où" answered by a date, "quand" by a place, "c'est quoi X" by a figure of X."""
+        kinds = query.reading.kinds
+        first = fact.attribute.split()[0].lower() if fact.attribute else ""
+        if kinds == {"where"} and first in KIND_ATTRIBUTES["when"]:
+            return True
+        if kinds == {"when"} and first in KIND_ATTRIBUTES["where"]:
+            return True
+        reverse = any(c[0].isdigit() for c in query.reading.concepts)
+        return kinds == {"what"} and fact.kind == "figure" and not reverse and query.check is None

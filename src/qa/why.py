@@ -1,0 +1,116 @@
+"""Explaining an unknown: one true sentence per reason, and what the base has instead.
+
+Each branch only states what it checked: "je n'ai pas de chiffres pour la Bretagne" is
+said when no fact of the base is about the Bretagne, "je ne trouve pas de maire pour
+Laon" when no person fact holds that role there, and so on.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from . import texts
+from .query import Decision, Query
+from .records import Fact, Suggestion
+
+if TYPE_CHECKING:
+    from .replies import Replies
+
+__all__ = ["explain"]
+
+
+def _join(items: list[str]) -> str:
+    items = list(dict.fromkeys(items))
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} et {items[-1]}"
+
+
+def explain(r: Replies, query: Query, decision: Decision) -> tuple[list[str], list[Fact], list[Suggestion]]:
+    reading = query.reading
+    reason = decision.reason
+    near = list(decision.near)
+    suggestions = [r.suggest(f) for f in near]
+    if reason == "unsettled":
+        return [texts.UNKNOWN_UNSETTLED], near[:1], suggestions
+    if reason == "item" and near:
+        head = near[0]
+        count = len([f for f in r.facts.values() if f.kind == "item" and f.list_id == head.id])
+        noun = head.noun or ""
+        line = texts.UNKNOWN_ITEM.format(title=head.attribute[:1].upper() + head.attribute[1:], count=count,
+                                         noun=noun + ("s" if count > 1 and not noun.endswith("s") else ""),
+                                         n=query.item)
+        return [line], [], [r.suggest(head)]
+    if reason == "year":
+        return _year(r, query, near), [], suggestions
+    if reason == "place" and query.places:
+        return _place(r, query, near), [], suggestions
+    if reason == "channel" and near:
+        channel = texts.CHANNEL_NAMES.get(next(iter(sorted(query.channels)), ""), "ce moyen de contact")
+        return [texts.UNKNOWN_CHANNEL.format(channel=channel)], near[:2], suggestions
+    if reason == "subject" and near:
+        return _subject(r, query, near), [], suggestions
+    if reason in ("role", "entity") or (query.role and not near):
+        return _role(r, query), [], suggestions
+    if reading.unknown:
+        return [texts.UNKNOWN_WORDS.format(words=r.lexicon.surface(reading.original, reading.unknown[:3]))], [], []
+    if reason == "counted" and reading.counted and not r.index.counts_anything(reading.counted):
+        what = r.lexicon.surface(reading.original, [r.index.counted(reading.counted)])
+        return [texts.UNKNOWN_COUNTED.format(what=what)], [], suggestions
+    return [texts.UNKNOWN], [], suggestions
+
+
+def _year(r: Replies, query: Query, near: list[Fact]) -> list[str]:
+    years = [str(y) for y in query.years if y]
+    if query.reading.year_shift and not years:
+        years = [str(y) for y in query.years]
+    if not years:  # "l'an dernier": relative to a date the documents do not give
+        return [texts.UNKNOWN_RELATIVE.format(known=r.known_years or "aucune année précise")]
+    dated = sorted({str(f.year) for f in near if f.year})
+    if dated:
+        return [texts.UNKNOWN_YEAR.format(years=_join(years), known=_join(dated))]
+    return [texts.UNKNOWN_YEAR_NONE.format(years=_join(years), known=r.known_years or "aucune année précise")]
+
+
+def _place(r: Replies, query: Query, near: list[Fact]) -> list[str]:
+    places = r.places
+    asked = query.places[0]
+    the = places.the(asked)
+    others = [f.place for f in near if f.place and f.place != asked]
+    if others:
+        return [texts.UNKNOWN_PLACE_ONLY.format(place=the, other=_join([places.the(p) for p in others]))]
+    figures_here = any(f.place == asked for f in r.facts.values() if f.kind == "figure")
+    if figures_here:  # the place has figures, not this one
+        return [texts.UNKNOWN_PLACE_TOPIC.format(place=the)]
+    return [texts.UNKNOWN_PLACE_NONE.format(place=the)]
+
+
+def _subject(r: Replies, query: Query, near: list[Fact]) -> list[str]:
+    fact = near[0]
+    vocab = r.index.entries[fact.id].vocab
+    foreign = [e for e in query.entities if e not in vocab] or list(query.entities)
+    name = r.lexicon.entity_names.get(foreign[0][1:], foreign[0][1:]) if foreign else ""
+    if fact.kind == "contact":
+        contacts = [f for f in r.facts.values() if f.kind == "contact"]
+        known = _join([f"{f.value} (« {r.documents[f.document_id].title} »)" for f in contacts[:3]])
+        return [texts.UNKNOWN_CONTACT.format(subject=name), texts.UNKNOWN_CONTACTS_KNOWN.format(known=known)]
+    other = r.lexicon.entity_names.get(fact.subject, fact.subject)
+    return [texts.UNKNOWN_SUBJECT.format(subject=name, other=other)]
+
+
+def _role(r: Replies, query: Query) -> list[str]:
+    """"qui est le DG de Clésence ?": no such role there; say what the base has for it."""
+    role_word = query.reading.role_word or "cette fonction"
+    bodies = [e for e in query.entities if not r.index.is_person(e)]
+    names = [r.lexicon.entity_names.get(e[1:], e[1:]) for e in bodies]
+    of = f" pour {names[0]}" if names else f" pour {r.places.the(query.places[0])}" if query.places else ""
+    lines = [texts.UNKNOWN_ROLE.format(role=role_word, of=of)]
+    people = [f for f in r.facts.values() if f.kind == "person"]
+    known = [f for f in people if f"@{f.subject}" in bodies or (query.places and f.place in query.places)]
+    if known:
+        lines.append(texts.UNKNOWN_ROLE_KNOWN.format(of=of, known="; ".join(f"{f.value}, {f.attribute}"
+                                                                             for f in known[:3])))
+    elif query.role and (bodies or query.places):
+        holders = [f for f in people if r.lexicon.role_matches(query.role, f.role)]
+        if holders:
+            lines.append(texts.UNKNOWN_ROLE_ELSEWHERE.format(
+                role=role_word, others="; ".join(f"{f.value}, {f.attribute}" for f in holders[:3])))
+    return lines
