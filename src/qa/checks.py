@@ -96,6 +96,12 @@ def verify(decider: Decider, query: Query, decision: Decision) -> Decision:
     verdict = _verdict(decider, query, fact)
     if not verdict:
         return Decision(status="unknown", reason="unsettled", near=(fact,), rule="unsettled")
+    if verdict != "oui" and fact.kind == "figure" and fact.metric and query.reading.numbers:
+        # "612, c'est la région ?": Non, and where 612 comes from, if it is a figure of the same metric.
+        proposed = query.reading.numbers
+        owners = tuple(f for f in decider.by_metric.get(fact.metric, []) if f is not fact
+                       and f.value_number is not None and any(_same(p, f.value_number) for p in proposed))
+        return replace(decision, verdict=verdict, mentions=(*decision.mentions, *owners[:2]))
     return replace(decision, verdict=verdict)
 
 

@@ -29,6 +29,7 @@ from .segment import REQUEST, parts, split_and
 __all__ = ["Engine"]
 
 MAX_QUESTIONS = 3  # questions answered in one message
+SPLIT_COVER = 0.75  # an answer that explains less of "X et Y ?" than this: try X and Y apart
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ class Engine:
             return self._smalltalk(whole, context)
         pieces = parts(message)
         if len(pieces) <= 1:
-            return self._single(message, context)
+            return self._single(message, context)[0]
         return self._several(pieces, context)
 
     def _smalltalk(self, reading: Reading, context: Context | None) -> Answer:
@@ -141,44 +142,78 @@ class Engine:
             message = f"{lead}\n{self.can_answer()}" if self.can_answer() else lead
         return self.replies.plain(message, context)
 
-    def _single(self, text: str, context: Context | None, shared: Shared | None = None) -> Answer:
+    def _single(self, text: str, context: Context | None, shared: Shared | None = None,
+                ) -> tuple[Answer, Decision | None]:
         answer, decision = self._one(text, context, shared)
-        if answer.status == "answered" or " et " not in text:
-            return answer
+        if " et " not in text or (answer.status == "answered" and (decision is None or decision.cover >= SPLIT_COVER)):
+            return answer, decision
         # "aides à la mobilité et ménages accompagnés dans l'Aisne ?": two questions in one.
         for left, right in split_and(text):
-            both = self._several([left, f"et {right}"], context, fallback=False)
-            if both.status == "answered" and len(both.facts) >= 2 and "«" not in both.text.split("\n")[0]:
-                return both
-        return answer
+            both = self._several([left, f"et {right}"], context, split=False)
+            if both.status == "answered" and len(set(both.facts) - set(answer.facts)) >= 1 and both.text.count(
+                    "Source :") >= 2:
+                return both, decision
+        return answer, decision
 
-    def _several(self, pieces: list[str], context: Context | None, *, fallback: bool = True) -> Answer:
+    def _several(self, pieces: list[str], context: Context | None, *, split: bool = True) -> Answer:
         """Answer each question of the message; chatter is left out, never reported unknown."""
         readings = [self.read(p) for p in pieces]
-        shared = Shared(
-            years=tuple(dict.fromkeys(y for r in readings for y in r.years if y)),
-            places=tuple(dict.fromkeys(p for r in readings for p in r.places)),
-        )
-        shared = Shared(shared.years if len(shared.years) == 1 else (), shared.places if len(shared.places) == 1 else ())
+        asked = [self._asks(p, r) for p, r in zip(pieces, readings, strict=True)]
+        pieces, readings, asked = self._join_topics(pieces, readings, asked)
+        years = tuple(dict.fromkeys(y for r in readings for y in r.years if y))
+        places = tuple(dict.fromkeys(p for r in readings for p in self.resolver.region_words(r, context)))
+        shared = Shared(years if len(years) == 1 else (), places if len(places) == 1 else ())
         done: list[_Part] = []
         current = context
-        for text, reading in zip(pieces, readings, strict=True):
+        for text, reading, question in zip(pieces, readings, asked, strict=True):
             if reading.smalltalk and not reading.concepts:
                 continue
-            asked = "?" in text or bool(reading.kinds) or reading.check is not None or bool(REQUEST.search(text))
-            answer, decision = self._one(text, current, shared)
-            done.append(_Part(text, answer, decision, asked))
+            if split and not question:
+                # Chatter is not answered, but "il y a un article sur les rencontres de l'UNAFO.
+                # Elles ont eu lieu quand ?" needs what it names.
+                named = reading.entities
+                if named:
+                    current = replace(current or Context(), entity=named[0], subject=named[0], concepts=named)
+                continue
+            answer, decision = self._single(text, current, shared) if split else self._one(text, current, shared)
+            done.append(_Part(text, answer, decision, question))
             if answer.status == "answered":
                 current = answer.context
-        answered = [p for p in done if p.answer.status == "answered" and (p.asked or not fallback)]
+        answered = [p for p in done if p.answer.status == "answered"]
         if not answered:
-            answered = [p for p in done if p.answer.status == "answered"][-1:]
-        if not answered:
-            asked = [p for p in done if p.asked] or done
-            return asked[-1].answer if asked else self._single(" ".join(pieces), context)
+            if done:
+                return done[-1].answer
+            return self._single(" ".join(pieces), context)[0]
         unanswered = [p for p in done if p.answer.status != "answered" and "?" in p.text]
         chosen = sorted([*answered, *unanswered], key=lambda p: done.index(p))[:MAX_QUESTIONS]
         return self._combine(chosen)
+
+    @staticmethod
+    def _asks(text: str, reading: Reading) -> bool:
+        """It reads as a question: a question mark, a question word, a check, a request."""
+        return "?" in text or bool(reading.kinds) or reading.asks or reading.check is not None or bool(
+            REQUEST.search(text))
+
+    def _join_topics(self, pieces: list[str], readings: list[Reading], asked: list[bool],
+                     ) -> tuple[list[str], list[Reading], list[bool]]:
+        """"NPNRU dans l'Aisne : combien investi ?": a topic that only names things joins its question."""
+        out: tuple[list[str], list[Reading], list[bool]] = ([], [], [])
+        i = 0
+        while i < len(pieces):
+            r = readings[i]
+            names = bool(r.concepts or r.places or r.years or r.place_kind)
+            if i + 1 < len(pieces) and not asked[i] and asked[i + 1] and names and not r.unknown:
+                joined = f"{pieces[i]} {pieces[i + 1]}"
+                out[0].append(joined)
+                out[1].append(self.read(joined))
+                out[2].append(True)
+                i += 2
+                continue
+            out[0].append(pieces[i])
+            out[1].append(r)
+            out[2].append(asked[i])
+            i += 1
+        return out
 
     def _combine(self, chosen: list[_Part]) -> Answer:
         if len(chosen) == 1:

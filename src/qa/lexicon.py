@@ -130,8 +130,8 @@ class Lexicon:
                 self._add(alias, f"geo:{key}", ambiguous=common)
             code = place.get("code")
             if code:
-                # "59" alone is a number; "dans le 59" or "02" (leading zero) is a place.
-                self._add(str(code), f"geo:{key}", ambiguous=not str(code).startswith("0"))
+                # "59" or "06" alone is a number ("son 06"); "dans le 59", "le 02" is a place.
+                self._add(str(code), f"geo:{key}", ambiguous=True)
 
     def vocabulary_of(self, texts: Iterable[str]) -> set[str]:
         """The normalised words of curated texts (computed by `qa build`, stored with the base)."""

@@ -110,6 +110,8 @@ class FactSymbols:
                     vocab.add("role:head")
         quote = lexicon.symbols(fact.quote, slots=True)
         vocab.update(s for s in quote if s.startswith("@"))
+        if fact.kind == "contact":
+            vocab.update(s for s in lexicon.symbols(document_text) if s.startswith("@"))  # whose article it is
         if fact.kind == "quotation":
             said = frozenset(s for s in quote if ":" not in s and not s[0].isdigit())
             vocab.update(said)  # "qui a dit que la rénovation est notre premier chantier ?"
@@ -127,7 +129,8 @@ class FactSymbols:
             vocab=frozenset(vocab),
             places=frozenset(places),
             phrasings=tuple(" ".join(sorted(lexicon.normalize(p).split())) for p in phrasings),
-            counts=_counts(fact, key | frozenset().union(*metric_keys), lexicon),
+            # What "combien de X" may count: its keywords, and the one-word names of its metric.
+            counts=_counts(fact, key | frozenset().union(*(k for k in metric_keys if len(k) == 1)), lexicon),
             # A phrasing reduced to one common word ("a insisté") points at nothing in particular.
             phrasing_keys=tuple(
                 k for k in (frozenset(lexicon.symbols(p)) for p in fact.phrasings)
@@ -300,7 +303,8 @@ def _kind_bonus(reading: Reading, entry: _Entry) -> float:
         return -0.25  # "où" answered by a fact that names no place
     # "à quoi correspond 3 616 ?": a figure is what a number of the question means
     reverse = fact.kind == "figure" and any(c[0].isdigit() and c in entry.vocab for c in reading.concepts)
-    if reverse or any(fact.kind in KIND_FITS[k] for k in kinds):
+    said = "who" in kinds and fact.person is not None  # "qui a dit qu'un euro en générait trois ?"
+    if reverse or said or any(fact.kind in KIND_FITS[k] for k in kinds):
         # "où" prefers the place of an event, "quand" its date.
         first = fact.attribute.split()[0].lower()
         if any(first in words for k, words in KIND_ATTRIBUTES.items() if k not in kinds):

@@ -60,6 +60,7 @@ class Decision:
     status: Status
     facts: tuple[Fact, ...] = ()
     confidence: float = 0.0
+    cover: float = 1.0  # the share of the question the answered fact explains
     reason: Reason = ""
     rule: str = ""  # the name of the rule that decided: `qa check` shows it
     near: tuple[Fact, ...] = ()  # excluded or rejected facts that explain an unknown

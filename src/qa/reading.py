@@ -39,16 +39,16 @@ _CONFIRM = re.compile(
 # A statement asked with a question mark: "c'était en novembre ?", "AXENTIA c'est un bailleur ?"
 _STATES = re.compile(r"^(?:.* )?(?:c )?(?:est|etait|sont|etaient|ete|fait partie|font partie)(?: .*)?$")
 # Question words that are not kinds of answer: "quel est le deuxième axe ?" asks, it does not check.
-_ASKS = re.compile(r"\b(?:quel\w*|lequel\w*|laquelle|lesquel\w*|comment|pourquoi|que|quoi|qu|combien)\b")
+_ASKS = re.compile(r"\b(?:quel\w*|lequel\w*|laquelle|lesquel\w*|comment|pourquoi|que|quoi|combien|qui|ou|quand)\b|\bqu'")
 _MORE = re.compile(r"\b(?:plus de|au moins|plus que|depasse|superieur a|au dela de)\s+(\d+(?:\.\d+)?)")
 _LESS = re.compile(r"\b(?:moins de|moins que|inferieur a|pas plus de|au plus)\s+(\d+(?:\.\d+)?)")
 _OR = re.compile(r"\b(\d+(?:\.\d+)?)\s+(?:\w+\s+)?ou\s+(\d+(?:\.\d+)?)\b")
 _LAST = ("dernier", "derniere", "ultime")
+_FILLERS = frozenset({"y", "a", "t", "il", "ont", "sont", "est", "ete", "avait", "avaient", "en", "au", "total"})
 # What the documents cannot settle: what came after them ("la prochaine", "a-t-elle finalement").
 _FUTURE = re.compile(
-    r"\b(?:prochaine?|aura|auront|sera|seront|finalement|futur\w*|a permis|ont permis|abouti\w*|"
-    r"depuis (?:sa|la|leur|son) (?:signature|creation|lancement)|a t (?:il|elle) ete|ont ils ete|ont elles ete|"
-    r"a ete (?:construit|realise|livre|vote|adopte|signe)\w*|ont ete (?:construit|realise|livre|vote|adopte)\w*)\b"
+    r"\b(?:prochaine?|aura|auront|sera|seront|finalement|au final|futur\w*|a permis|ont permis|abouti\w*|"
+    r"depuis (?:sa|la|leur|son) (?:signature|creation|lancement)|a ete vote\w*|a ete adopte\w*)\b"
 )
 _STEPS = {"suivant": 1, "suivante": 1, "prochain": 1, "prochaine": 1, "precedent": -1, "precedente": -1}
 
@@ -81,8 +81,10 @@ class Reading:
     pronoun: bool = False  # "il", "son", "la contacter": someone named before
     negation: bool = False  # "qui n'est pas partenaire": not something the base can list
     unknown: tuple[str, ...] = ()  # content words that no fact nor lexicon entry knows
+    outside: tuple[str, ...] = ()  # topics the lexicon says the documents do not cover ("loyer")
     ambiguous_names: tuple[str, ...] = ()  # e.g. "bertrand": two people
     followup: bool = False
+    asks: bool = False  # a question word ("quel", "qu'a-t-il") even when no kind of answer follows
     smalltalk: str | None = None
     english: bool = False
 
@@ -101,9 +103,14 @@ def _counted(words: list[str], symbols: list[str], positions: list[int]) -> tupl
     "combien pour le NPNRU" or "combien a été investi" count nothing in particular.
     """
     start = next((p for s, p in zip(symbols, positions, strict=True) if s == "kind:count"), None)
-    if start is None or start + 2 >= len(words) or words[start + 1] not in ("de", "des", "du"):
+    if start is None:
         return ()
-    first = start + 2
+    # "combien de X", "combien y a-t-il de X", "combien il y a de X": the first "de" close by.
+    found = next((i for i in range(start + 1, min(start + 6, len(words))) if words[i] in ("de", "des", "du")), None)
+    between = words[start + 1 : found] if found is not None else []
+    if found is None or any(w not in _FILLERS for w in between):
+        return ()
+    first = found + 1
     return tuple(s for s, p in zip(symbols, positions, strict=True) if first <= p < first + 3 and ":" not in s)
 
 
@@ -117,6 +124,8 @@ def _item_after(words: list[str], at: int) -> int | None:
     for word in words[at + 1 : at + 3]:
         if word.isdigit() and len(word) <= 2:
             return int(word)
+        if word in ("un", "une"):
+            return 1  # "axe numéro un" (text2num leaves "un" alone)
         if word in _ROMAN:
             return _ROMAN[word]
         if word.startswith("#"):
@@ -184,8 +193,11 @@ def read(lexicon: Lexicon, question: str, *, list_nouns: frozenset[str] = frozen
         kinds.add("where")  # "où est ...", "c'était où ?"
     text = f" {normalized} "
     check, numbers = _check(words, normalized, kinds, item, asked=question.rstrip().endswith("?"))
+    if check is not None and _ASKS.search(fold(question).replace("est-ce que", "").replace("est ce que", "")) \
+            and check == "yesno":
+        check = None  # "qu'a-t-il dit ?" asks; only "est-ce que ..." both asks and checks
     persons = [c for c in concepts if c.startswith("@") and lexicon.entity_kinds.get(c[1:]) == "person"]
-    asks = bool(_ASKS.search(normalized.replace("est ce que", "")))
+    asks = bool(_ASKS.search(fold(question).replace("est-ce que", "").replace("est ce que", "")))
     states = bool(_STATES.search(normalized)) and question.rstrip().endswith("?") and not asks
     if check is None and not asks and not kinds - {"what"} and (states or (persons and (role or len(persons) < len(
             [c for c in concepts if c.startswith("@")])))) and (states or question.rstrip().endswith("?")):
@@ -217,13 +229,20 @@ def read(lexicon: Lexicon, question: str, *, list_nouns: frozenset[str] = frozen
         months=months,
         future=bool(_FUTURE.search(normalized)),
         pronoun=bool(_PRONOUNS & set(words)) or bool(_CLITIC.search(normalized)),
-        negation=bool(_NEGATED_QUESTION.search(normalized)),
+        negation=bool(_NEGATED_QUESTION.search(_unquoted(lexicon, question))),
         unknown=tuple(unknown),
+        outside=tuple(w for w in unknown if w in lexicon.outside),
         ambiguous_names=tuple(c for c in concepts if c in lexicon.ambiguous_names),
         followup=bool(words) and words[0] in _FOLLOWUP_STARTS,
+        asks=asks,
         smalltalk=smalltalk,
         english=english_hits >= 3 and english_hits >= len(raw_words) // 2,
     )
+
+
+def _unquoted(lexicon: Lexicon, question: str) -> str:
+    """The question without what it quotes: « on n'est pas que des poseurs » is not a negation."""
+    return lexicon.normalize(re.sub(r"«[^»]*»|\"[^\"]*\"|“[^”]*”", " ", question))
 
 
 def _typed_role(lexicon: Lexicon, question: str, role: str) -> str:
@@ -256,7 +275,8 @@ def _check(words: list[str], normalized: str, kinds: set[str], item: int | None,
     if (match := _LESS.search(normalized)) is not None:
         return "less", (scaled(match, 1),)
     asks = kinds - {"what"}
-    if not asks and (_CONFIRM.search(normalized) or (proposed and asked)):
+    confirm = _CONFIRM.search(normalized)
+    if not asks and ((confirm and (asked or confirm.group().startswith(("est ce", "confirm", "ou pas")))) or (proposed and asked)):
         return "yesno", proposed
     return None, proposed
 

@@ -62,7 +62,8 @@ class Replies:
         return tuple(found.values()) or ("qui êtes-vous ?",)
 
     # ----------------------------------------------------------------- context
-    def context(self, query: Query, facts: tuple[Fact, ...], candidates: tuple[str, ...] = ()) -> Context:
+    def context(self, query: Query, facts: tuple[Fact, ...], candidates: tuple[str, ...] = (), *,
+                answered: bool = True) -> Context:
         main = facts[0] if facts else None
         if main is None:
             concepts = tuple(c for c, w in query.concepts.items() if w >= 1.0) or tuple(query.concepts)
@@ -73,7 +74,7 @@ class Replies:
             keys = self.index.entries[main.id].symbols.keys
             concepts = tuple(sorted(keys[0])) if keys else ()
         places = query.places
-        if main is not None and main.place and main.kind == "figure" and not query.reading.places:
+        if answered and main is not None and main.place and main.kind == "figure" and not query.reading.places:
             places = (main.place,)
         return Context(
             concepts=concepts,
@@ -178,7 +179,7 @@ class Replies:
                        tuple(shown), tuple(suggestions))
         # After "pas de chiffre pour le Nord", "et dans l'Aisne ?" follows the fact that was near.
         near = decision.near if decision.reason in ("year", "place") else ()
-        context = replace(self.context(query, near[:1]), fact_ids=tuple(f.id for f in near))
+        context = replace(self.context(query, near[:1], answered=False), fact_ids=tuple(f.id for f in near))
         return self._answer("unknown", reply, decision, context)
 
     def _answer(self, status: str, reply: _Reply, decision: Decision, context: Context) -> Answer:

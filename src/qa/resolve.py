@@ -47,8 +47,11 @@ class Resolver:
     def region_words(self, reading: Reading, context: Context | None) -> tuple[str, ...]:
         """"la région", "le département": the conversation's place of that kind, else the only one."""
         kind = reading.place_kind
-        if kind is None or reading.places:
+        if kind is None:
             return reading.places
+        if reading.places:  # "dans l'Aisne et dans toute la région": the Aisne's region too
+            regions = [self.places.of_kind(p, kind) for p in reading.places]
+            return tuple(dict.fromkeys([*reading.places, *(r for r in regions if r)]))
         if context:
             for place in context.places:
                 found = self.places.of_kind(place, kind)
@@ -106,11 +109,6 @@ class Resolver:
         entities = reading.entities
         places = self.region_words(reading, context)
         role = reading.role
-        if role and not entities and places:
-            authority = self.places.authority.get(places[0])
-            if authority:  # "le président de la région" is the president of the Région
-                entities = (f"@{authority}",)
-                concepts[f"@{authority}"] = 1.0
         years = reading.years
         years_carried = places_carried = False
         if shared is not None and not years and shared.years:
@@ -126,6 +124,11 @@ class Resolver:
                 years, years_carried = (context.year,), True
             if not places and context.places:
                 places, places_carried = context.places, True
+        if role and not entities and places and reading.places + ((reading.place_kind,) if reading.place_kind else ()):
+            authority = self.places.authority.get(places[0])
+            if authority:  # "le président de la région" is the president of the Région
+                entities = (f"@{authority}",)
+                concepts[f"@{authority}"] = 1.0
         places = self._venues(places, entities)
         list_id, item = self._item(reading, entities, context)
         if item is not None:
@@ -158,12 +161,13 @@ class Resolver:
         # "et celui de Clésence ?" keeps the role asked before; "et réhabilités ?" does not.
         # Only organisations take the role over: "et Roger Thiriet ?" asks who he is.
         named_only = all(c.startswith("@") and c not in self._persons for c in reading.concepts)
-        role = role or (context.role if named_only and reading.concepts else None)
+        role = role or (context.role if named_only else None)
         if reading.role and not entities and not reading.places and context.subject:
             entities = (context.subject,)  # "et le DG ?" after Clésence's présidente: Clésence's DG
         leans = reading.followup or reading.pronoun or not reading.concepts or bool(reading.channels)
         if leans and not entities and not reading.places and context.entity:
-            # "et son mail ?", "et le DG ?": of the person or organisation just talked about
+            # "et son mail ?", "et le DG ?": of the person or organisation just talked about;
+            # "elle a présenté quoi ?" names her as surely as her name would.
             entities = (context.entity,)
-            concepts.setdefault(context.entity, carried)
+            concepts[context.entity] = 1.0 if reading.pronoun else max(concepts.get(context.entity, 0.0), carried)
         return concepts, entities, role

@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
+import re
+
 from rapidfuzz import fuzz
 
 from .checks import verify, verify_place
@@ -40,6 +42,9 @@ CLARIFY_MAX = 5  # candidates offered at most
 LIST_MAX = 5  # figures of one metric listed at most
 PLACE_BONUS = 0.05  # a fact of the very place asked comes before a fact without a place
 SAME_KIND_BONUS = 0.05  # in a follow-up, a fact of the kind just answered comes first
+
+# A fact that speaks of what comes after its document: a target, a next meeting.
+_FUTURE_FACT = re.compile(r"prochaine?|aura |sera |seront|prévu|objectif|d’ici|d'ici|à venir|se tiendra|attendus")
 
 Rule = Callable[["Decider", Query, Context | None], Decision | None]
 
@@ -64,18 +69,35 @@ class Decider:
 
     def decide(self, query: Query, context: Context | None) -> Decision:
         decision = self._first(query, context)
+        if query.reading.future:
+            return self._after_the_documents(query, decision)
         if query.check is None:
             return decision
         if decision.status == "answered":
             return verify(self, query, decision)
         if decision.reason in ("place", "year") and decision.near and decision.near[0].kind != "figure":
             # "la convention, c'était à Arras ?": the place is what is checked, not a scope.
+            kind = "where" if decision.reason == "place" else "when"
             relaxed = replace(query, places=() if decision.reason == "place" else query.places,
-                              years=() if decision.reason == "year" else query.years)
+                              years=() if decision.reason == "year" else query.years,
+                              reading=replace(query.reading, kinds=frozenset({kind})))
             found = self._first(relaxed, context)
             if found.status == "answered":
                 return verify_place(self, query, found)
         return decision
+
+    def _after_the_documents(self, query: Query, decision: Decision) -> Decision:
+        """"la prochaine convention aura lieu où ?", "a-t-elle finalement été construite ?"
+
+        The documents tell what they tell at their date: only a fact that itself speaks of
+        what comes next (a target, a next meeting) answers; otherwise, say so and quote it.
+        """
+        facts = decision.facts or decision.near
+        if decision.status == "answered" and all(_FUTURE_FACT.search(f.quote.lower()) for f in facts):
+            return verify(self, query, decision) if query.check else decision
+        if not facts:
+            return decision
+        return Decision(status="unknown", reason="unsettled", near=facts[:1], rule="after_the_documents")
 
     def _first(self, query: Query, context: Context | None) -> Decision:
         for rule in RULES:
@@ -171,6 +193,9 @@ class Decider:
                 and f.id != previous.id and (f.place in query.places or f.subject in query.places)]
         if not same:
             return None
+        authority = self.places.authority.get(query.places[0])
+        if query.reading.place_kind and any(f.subject == authority for f in same):
+            same = [f for f in same if f.subject == authority]  # "et celui de la Région ?": the Région's
         name = self.lexicon.entity_names.get(previous.subject, previous.subject)
         best = max(same, key=lambda f: fuzz.ratio(name, self.lexicon.entity_names.get(f.subject, f.subject)))
         return Decision(status="answered", facts=(best,), confidence=0.9)
@@ -210,7 +235,8 @@ class Decider:
                 return group
         runner = scored[1] if len(scored) > 1 else None
         if best and confident and (runner is None or best.score - runner.score >= MARGIN):
-            return Decision(status="answered", facts=(best.fact,), confidence=min(best.score, 1.0), rule="confident")
+            return Decision(status="answered", facts=(best.fact,), confidence=min(best.score, 1.0),
+                            cover=best.question_cover, rule="confident")
         ruled_out = self._why_unknown(query, excluded)
         if ruled_out.near and (best is None or ruled_out.confidence > best.score + MARGIN):
             return ruled_out  # what was asked exists, but for another year, place or role
@@ -218,7 +244,7 @@ class Decider:
         if close and best and best.question_cover >= COVER_MIN / 2:
             if len(close) == 1 and self._fits_every_slot(best, query):
                 return Decision(status="answered", facts=(best.fact,), confidence=min(best.score, 1.0),
-                                rule="single_fit")
+                                cover=best.question_cover, rule="single_fit")
             return Decision(status="clarify", facts=tuple(s.fact for s in close[:CLARIFY_MAX]),
                             confidence=min(best.score, 1.0), reason="ambiguous", rule="clarify")
         if ruled_out.reason == "topic" and best is not None:
@@ -262,8 +288,10 @@ class Decider:
         """One candidate that agrees with everything the question names is an answer, not a menu."""
         vocab = self.index.entries[best.fact.id].vocab
         named = [c for c in query.new_concepts if c.startswith(("@", "role:"))]
-        return (best.key_cover >= 0.5 and not query.reading.unknown and all(c in vocab for c in named)
-                and query.check is None)
+        # Words the base does not know are chatter around a question that names every key word.
+        chatter_ok = not query.reading.unknown or (best.key_cover >= 0.8 and best.question_cover >= 0.5)
+        return (best.key_cover >= 0.5 and chatter_ok and not query.reading.outside
+                and all(c in vocab for c in named) and query.check is None)
 
     def _why_unknown(self, query: Query, excluded: list[tuple[str, str]]) -> Decision:
         """Find the slot that ruled out the facts that would otherwise answer."""

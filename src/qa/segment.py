@@ -22,7 +22,11 @@ _SENTENCE = re.compile(
     re.IGNORECASE,
 )
 # A new question inside a sentence: "..., et qui ...", "... et combien ...", "... ; quel ...".
-_CLAUSE = re.compile(rf"\s*,?\s+(?=et\s+(?:{_QUESTION_WORDS})\b)|\s*,\s+(?=et\s)", re.IGNORECASE)
+_CLAUSE = re.compile(
+    rf"\s*,?\s+(?=et\s+(?:{_QUESTION_WORDS})\b)|\s*,\s+(?=et\s)"
+    r"|\s*,\s+(?=(?:pour|parce|car|afin|histoire de|comme ça|comme ca)\b)",  # "..., pour faire un parallèle"
+    re.IGNORECASE,
+)
 # Asking without a question mark: "je voudrais le nombre de ...", "dites-moi ...".
 REQUEST = re.compile(
     r"\b(?:voudrais|voulais|aimerais|souhaite\w*|cherche|besoin|savoir|connaitre|connaître|donner|donnez|"

@@ -38,16 +38,24 @@ class Slots:
         if query.places and (not query.places_carried or fact.kind == "figure"):
             if not self._place_fits(fact, query.places, carried=query.places_carried):
                 return "place"
+        wants_contact = bool(query.channels) or query.concepts.get("contact", 0.0) >= 1.0
+        if wants_contact and fact.kind != "contact":
+            # "adresse postale de l'UNAFO" is not what the UNAFO is; "email de X" is not X's role
+            return "channel" if query.channels and fact.kind == "person" else "kind"
         if query.channels and fact.kind == "contact" and fact.channel not in query.channels:
             return "channel"
+        if query.check and reading.numbers and not self._has_number(fact):
+            return "kind"  # "19,8 millions, je confirme ?" is checked against a figure
+        if "count" in reading.kinds and fact.kind in ("membership", "list") and not reading.counted:
+            return "counted"  # "combien la Banque des Territoires a mis ?" is not a count of partners
         counts = entry.symbols.counts
         if reading.counted and self.index.counted(reading.counted) not in counts:
             # "combien de salariés" is not answered by a number of aids, nor "combien de
             # logements a AXENTIA" by its description
             return "counted"
         money = query.concepts.get("euro", 0.0) >= 1.0
-        if money and counts and "euro" not in counts:
-            return "counted"  # "montant de la garantie Visale" is not a number of guarantees
+        if money and "euro" not in counts and (counts or "what" not in reading.kinds):
+            return "counted"  # "montant de la garantie Visale", "budget de la plateforme": an amount is asked
         return self._who(fact, query)
 
     def _who(self, fact: Fact, query: Query) -> Reason | None:
@@ -67,6 +75,9 @@ class Slots:
             if bodies and f"@{fact.subject}" not in bodies:
                 return "entity"
         return None
+
+    def _has_number(self, fact: Fact) -> bool:
+        return fact.value_number is not None or any(w[0].isdigit() for w in self.lexicon.normalize(fact.value).split())
 
     @staticmethod
     def _year_fits(fact: Fact, years: tuple[int, ...]) -> bool:

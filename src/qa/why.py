@@ -49,7 +49,9 @@ def explain(r: Replies, query: Query, decision: Decision) -> tuple[list[str], li
     if reason == "subject" and near:
         return _subject(r, query, near), [], suggestions
     if reason in ("role", "entity") or (query.role and not near):
-        return _role(r, query), [], suggestions
+        people = [f for f in r.facts.values() if f.kind == "person" and (
+            any(f"@{f.subject}" == e for e in query.entities) or (query.places and f.place in query.places))]
+        return _role(r, query), [], [r.suggest(f) for f in people[:3]] or suggestions
     if reading.unknown:
         return [texts.UNKNOWN_WORDS.format(words=r.lexicon.surface(reading.original, reading.unknown[:3]))], [], []
     if reason == "counted" and reading.counted and not r.index.counts_anything(reading.counted):
@@ -88,10 +90,8 @@ def _subject(r: Replies, query: Query, near: list[Fact]) -> list[str]:
     vocab = r.index.entries[fact.id].vocab
     foreign = [e for e in query.entities if e not in vocab] or list(query.entities)
     name = r.lexicon.entity_names.get(foreign[0][1:], foreign[0][1:]) if foreign else ""
-    if fact.kind == "contact":
-        contacts = [f for f in r.facts.values() if f.kind == "contact"]
-        known = _join([f"{f.value} (« {r.documents[f.document_id].title} »)" for f in contacts[:3]])
-        return [texts.UNKNOWN_CONTACT.format(subject=name), texts.UNKNOWN_CONTACTS_KNOWN.format(known=known)]
+    if fact.kind == "contact":  # the contacts the base has are offered as buttons, not given as X's
+        return [texts.UNKNOWN_CONTACT.format(subject=name)]
     other = r.lexicon.entity_names.get(fact.subject, fact.subject)
     return [texts.UNKNOWN_SUBJECT.format(subject=name, other=other)]
 
@@ -102,15 +102,6 @@ def _role(r: Replies, query: Query) -> list[str]:
     bodies = [e for e in query.entities if not r.index.is_person(e)]
     names = [r.lexicon.entity_names.get(e[1:], e[1:]) for e in bodies]
     of = f" pour {names[0]}" if names else f" pour {r.places.the(query.places[0])}" if query.places else ""
-    lines = [texts.UNKNOWN_ROLE.format(role=role_word, of=of)]
-    people = [f for f in r.facts.values() if f.kind == "person"]
-    known = [f for f in people if f"@{f.subject}" in bodies or (query.places and f.place in query.places)]
-    if known:
-        lines.append(texts.UNKNOWN_ROLE_KNOWN.format(of=of, known="; ".join(f"{f.value}, {f.attribute}"
-                                                                             for f in known[:3])))
-    elif query.role and (bodies or query.places):
-        holders = [f for f in people if r.lexicon.role_matches(query.role, f.role)]
-        if holders:
-            lines.append(texts.UNKNOWN_ROLE_ELSEWHERE.format(
-                role=role_word, others="; ".join(f"{f.value}, {f.attribute}" for f in holders[:3])))
-    return lines
+    # Only what was checked: the people the base has for that body or place are offered as
+    # buttons (suggestions), not named in the refusal.
+    return [texts.UNKNOWN_ROLE.format(role=role_word, of=of)]
