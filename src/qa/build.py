@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlite_utils
+import wordfreq
 
 from .factbase import SCHEMA_VERSION, document_row, fact_row
 from .knowledge import Knowledge, load_knowledge
@@ -68,6 +69,15 @@ def knowledge_digest(*roots: Path) -> str:
             h.update(str(path.relative_to(root)).encode())
             h.update(path.read_bytes())
     return h.hexdigest()
+
+
+COMMON_WORDS = 40_000  # the most frequent French words are never "corrected" into another word
+
+
+def common_words(lexicon: Lexicon, *, exclude: set[str]) -> list[str]:
+    """Frequent French words, normalised: "finalement" is not a typo of "financement"."""
+    words = {w for word in wordfreq.top_n_list("fr", COMMON_WORDS) for w in lexicon.normalize(word).split()}
+    return sorted(w for w in words - exclude if w.isalpha())
 
 
 def _table(db: sqlite_utils.Database, name: str) -> sqlite_utils.db.Table:
@@ -125,12 +135,14 @@ def _write(db: sqlite_utils.Database, kb: Knowledge, digest: str) -> tuple[int, 
     _table(db, "topics").insert_all(
         {"n": n, "key": f.id, "title": f.value, "list_id": f.list_id} for n, f in enumerate(topics, 1)
     )
+    vocabulary = fact_vocabulary(kb.facts, lexicon)
     meta = {
         "schema_version": SCHEMA_VERSION,
         "knowledge_digest": digest,
         "lexicon": kb.lexicon,
         "places": kb.places,
-        "vocabulary": fact_vocabulary(kb.facts, lexicon),
+        "vocabulary": vocabulary,
+        "common_words": common_words(lexicon, exclude=set(vocabulary)),
     }
     _table(db, "meta").insert_all(
         ({"key": k, "value": json.dumps(v, ensure_ascii=False, sort_keys=True)} for k, v in meta.items()), pk="key"

@@ -44,13 +44,15 @@ class _Part:
 
 class Engine:
     def __init__(self, documents: dict[str, Document], facts: list[Fact], lexicon: Lexicon, *,
-                 symbols: dict[str, FactSymbols] | None = None, vocabulary: list[str] | None = None) -> None:
+                 symbols: dict[str, FactSymbols] | None = None, vocabulary: list[str] | None = None,
+                 common_words: list[str] | None = None) -> None:
         """Prefer Engine.load; `symbols` and `vocabulary` are what `qa build` precomputed."""
         self._documents = documents
         self._facts = {f.id: f for f in facts}
         self.lexicon = lexicon
         lexicon.places.learn_facts(f.place for f in facts)
-        lexicon.learn(vocabulary if vocabulary is not None else fact_vocabulary(facts, lexicon))
+        lexicon.learn(vocabulary if vocabulary is not None else fact_vocabulary(facts, lexicon),
+                      common=common_words or ())
         self.index = FactIndex(facts, lexicon, symbols)
         self.resolver = Resolver(lexicon, self._facts, self.index.persons)
         self.decider = Decider(self._facts, self.index, lexicon, self.resolver)
@@ -67,7 +69,7 @@ class Engine:
             raise FactBaseError(f"{db_path}: fact base not found; run `qa build` first")
         base = read_factbase(db_path)
         return cls(base.documents, base.facts, Lexicon(base.meta["lexicon"], base.meta["places"]),
-                   symbols=base.symbols, vocabulary=base.meta["vocabulary"])
+                   symbols=base.symbols, vocabulary=base.meta["vocabulary"], common_words=base.meta["common_words"])
 
     # ------------------------------------------------------------ public lists
     def _make_topics(self) -> tuple[Topic, ...]:
@@ -159,7 +161,8 @@ class Engine:
         """Answer each question of the message; chatter is left out, never reported unknown."""
         readings = [self.read(p) for p in pieces]
         asked = [self._asks(p, r) for p, r in zip(pieces, readings, strict=True)]
-        pieces, readings, asked = self._join_topics(pieces, readings, asked)
+        if split:
+            pieces, readings, asked = self._join_topics(pieces, readings, asked)
         years = tuple(dict.fromkeys(y for r in readings for y in r.years if y))
         places = tuple(dict.fromkeys(p for r in readings for p in self.resolver.region_words(r, context)))
         shared = Shared(years if len(years) == 1 else (), places if len(places) == 1 else ())
@@ -181,12 +184,18 @@ class Engine:
                 current = answer.context
         answered = [p for p in done if p.answer.status == "answered"]
         if not answered:
-            if done:
-                return done[-1].answer
+            if done:  # the most telling refusal: one that says what was checked, or shows a fact
+                return max(reversed(done), key=self._telling).answer
             return self._single(" ".join(pieces), context)[0]
         unanswered = [p for p in done if p.answer.status != "answered" and "?" in p.text]
         chosen = sorted([*answered, *unanswered], key=lambda p: done.index(p))[:MAX_QUESTIONS]
         return self._combine(chosen)
+
+    @staticmethod
+    def _telling(part: _Part) -> tuple[bool, bool, bool]:
+        """How much a refusal tells: a clarification, a fact shown, a reason that was checked."""
+        checked = part.decision is not None and part.decision.reason not in ("topic", "empty", "")
+        return part.answer.status == "clarify", bool(part.answer.sources), checked
 
     @staticmethod
     def _asks(text: str, reading: Reading) -> bool:
@@ -264,7 +273,8 @@ class Engine:
             # even when that means "je ne sais pas"; a question that names its own subject
             # stands alone unless only the conversation makes it answerable.
             leans = follows or not reading.concepts
-            guess = self._changes_subject(merged, merged_decision, context) and decision.status != "answered"
+            guess = (self._changes_subject(merged, merged_decision, context) and decision.status != "answered"
+                     and not reading.pronoun)
             if (leans or merged_decision.status == "answered") and not guess:
                 decision, query = merged_decision, merged
         if reading.english and decision.status != "answered":

@@ -91,6 +91,7 @@ class Lexicon:
         self._vocabulary: set[str] = phrase_words | self.stopwords | self.outside
         self._by_initial: dict[str, list[str]] = {}
         self._corrections: dict[str, str] = {}  # typed word -> its correction (typos repeat)
+        self._common: frozenset[str] = frozenset()
         # The longest phrase starting with each word: most words start none longer than one.
         self._longest: dict[str, int] = {}
         for table in (self._phrases, self._places):
@@ -137,8 +138,12 @@ class Lexicon:
         """The normalised words of curated texts (computed by `qa build`, stored with the base)."""
         return {w for text in texts for w in self._norm(text).split()}
 
-    def learn(self, words: Iterable[str]) -> None:
-        """Add the words of the facts to the vocabulary used for typo corrections."""
+    def learn(self, words: Iterable[str], *, common: Iterable[str] = ()) -> None:
+        """Add the words of the facts to the vocabulary used for typo corrections.
+
+        `common` words (frequent French words) are never corrected, nor a target.
+        """
+        self._common = frozenset(common)
         self._vocabulary.update(words)
         self._by_initial = {}
         self._corrections.clear()
@@ -167,7 +172,7 @@ class Lexicon:
         is put back ("dambition" -> "ambition"). Place names are never the target of a
         correction: "parmi" is not "Paris".
         """
-        if word in self._vocabulary or len(word) < 4 or not word.isalpha():
+        if word in self._vocabulary or len(word) < 4 or not word.isalpha() or word in self._common:
             return word
         known = self._corrections.get(word)
         if known is not None:

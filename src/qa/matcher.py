@@ -40,6 +40,7 @@ KIND_FITS: dict[str, frozenset[str]] = {
     "where": frozenset({"event", "definition", "organisation"}),
     "when": frozenset({"event"}),
     "what": frozenset({"definition", "organisation", "membership", "list", "item", "event", "quotation"}),
+    "which": frozenset({"membership", "list", "organisation", "definition", "person", "event"}),  # "quels sont les X ?"
 }
 KIND_ATTRIBUTES = {"where": ("lieu",), "when": ("date", "dates")}
 _PHRASING_KEY = 0.8  # naming all the concepts of a phrasing points at a fact, a little less than its keywords

@@ -64,12 +64,19 @@ _SCALE_WORDS = re.compile(r"\b(milliard|million)(s?)\b")
 _SCALE_RESTORE = re.compile(r"\bqqscale(milliard|million)(s?)\b")
 
 
+# "logements neufs" are new, not nine: "neuf" is a number only inside one ("dix-neuf", "neuf cents").
+_NEUF = re.compile(r"(?<!dix )(?<!vingt )(?<!trente )(?<!quarante )(?<!cinquante )(?<!soixante )(?<!quatre vingt )"
+                   r"\b(neuf|neufs)\b(?! (?:cent|cents|mille|million|millions|milliard|milliards)\b)")
+_NEUF_RESTORE = re.compile(r"\bqqneuf(s?)\b")
+
+
 def _number_words(text: str) -> str:
+    text = _NEUF.sub(lambda m: "qqneuf" + ("s" if m.group(1).endswith("s") else ""), text)
     text = _SCALE_WORDS.sub(r"qqscale\1\2", text)
     parts = _ET_SPLIT.split(text)
     # text2num leaves "un", "deux" alone below its threshold; "trois" becomes 3.
     converted = [alpha2digit(p, "fr") if p else p for p in parts]
-    return _SCALE_RESTORE.sub(r"\1\2", " et ".join(converted))
+    return _NEUF_RESTORE.sub(r"neuf\1", _SCALE_RESTORE.sub(r"\1\2", " et ".join(converted)))
 
 
 # Words ending in s that are not plurals, and would meet another word once stemmed

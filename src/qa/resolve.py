@@ -164,6 +164,10 @@ class Resolver:
         role = role or (context.role if named_only else None)
         if reading.role and not entities and not reading.places and context.subject:
             entities = (context.subject,)  # "et le DG ?" after Clésence's présidente: Clésence's DG
+        if reading.pronoun and context.entity in self._persons and not any(e in self._persons for e in entities):
+            # "elle a présenté quoi à la convention ?": she, at the convention
+            entities = (*entities, context.entity)
+            concepts[context.entity] = 1.0
         leans = reading.followup or reading.pronoun or not reading.concepts or bool(reading.channels)
         if leans and not entities and not reading.places and context.entity:
             # "et son mail ?", "et le DG ?": of the person or organisation just talked about;

@@ -290,8 +290,9 @@ class Decider:
         named = [c for c in query.new_concepts if c.startswith(("@", "role:"))]
         # Words the base does not know are chatter around a question that names every key word.
         chatter_ok = not query.reading.unknown or (best.key_cover >= 0.8 and best.question_cover >= 0.5)
-        return (best.key_cover >= 0.5 and chatter_ok and not query.reading.outside
-                and all(c in vocab for c in named) and query.check is None)
+        words = any(not c[0].isdigit() for c in query.new_concepts)  # "1+1" points at nothing
+        pointed = words and (best.key_cover >= 0.5 or best.question_cover >= 0.7)
+        return pointed and chatter_ok and not query.reading.outside and all(c in vocab for c in named)
 
     def _why_unknown(self, query: Query, excluded: list[tuple[str, str]]) -> Decision:
         """Find the slot that ruled out the facts that would otherwise answer."""

@@ -15,7 +15,7 @@ __all__ = ["REQUEST", "parts", "split_and"]
 
 MAX_PARTS = 12  # a flood of sentences is read up to here
 _QUESTION_WORDS = r"(?:combien|qui|quel|quelle|quels|quelles|où|ou|quand|comment|pourquoi|c'est quoi|c’est quoi|" \
-                  r"qu'est|qu’est|qu'a|qu’a|qu'ont|qu’ont|que|est-ce|et\s+(?:en|dans|pour|le|la|les|l'|l’|son|sa|ses))"
+                  r"qu'est|qu’est|qu'a|qu’a|qu'ont|qu’ont|que|est-ce|(?:de|à|a|sur|pour|avec) (?:quoi|qui)|et\s+(?:en|dans|pour|le|la|les|l'|l’|son|sa|ses))"
 # A sentence ends with . ! ? … or a line break; "Bonjour, combien ..." and "... régional : combien ..." too.
 _SENTENCE = re.compile(
     rf"(?<=[.!?…])\s+|\n+|\s*[,:;]\s+(?=(?:{_QUESTION_WORDS})\b)",

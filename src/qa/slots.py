@@ -44,7 +44,7 @@ class Slots:
             return "channel" if query.channels and fact.kind == "person" else "kind"
         if query.channels and fact.kind == "contact" and fact.channel not in query.channels:
             return "channel"
-        if query.check and reading.numbers and not self._has_number(fact):
+        if query.check and reading.numbers and fact.kind not in ("membership", "list") and not self._has_number(fact):
             return "kind"  # "19,8 millions, je confirme ?" is checked against a figure
         if "count" in reading.kinds and fact.kind in ("membership", "list") and not reading.counted:
             return "counted"  # "combien la Banque des Territoires a mis ?" is not a count of partners
@@ -56,6 +56,9 @@ class Slots:
         money = query.concepts.get("euro", 0.0) >= 1.0
         if money and "euro" not in counts and (counts or "what" not in reading.kinds):
             return "counted"  # "montant de la garantie Visale", "budget de la plateforme": an amount is asked
+        if reading.kinds == {"what"} and fact.kind == "membership" and query.entities and not any(
+                e in key for key in entry.symbols.keys + entry.symbols.phrasing_keys for e in query.entities):
+            return "kind"  # "que veut dire URCLLAJ ?": being listed as a partner is no definition
         return self._who(fact, query)
 
     def _who(self, fact: Fact, query: Query) -> Reason | None:
