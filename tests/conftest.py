@@ -30,4 +30,4 @@ def facts_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def engine(facts_db: Path) -> Engine:
-    return Engine.load(facts_db, knowledge=KNOWLEDGE)
+    return Engine.load(facts_db)

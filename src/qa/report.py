@@ -27,7 +27,6 @@ from rapidfuzz import fuzz
 from .engine import Engine
 from .errors import QAError
 from .normalize import normalize
-from .render import scope_of
 
 __all__ = [
     "DEFAULT_DAYS",
@@ -219,7 +218,7 @@ def nearest_facts(engine: Engine, question: str, limit: int = MAX_NEAREST) -> li
     answer = engine.ask(question)
     offered = list(answer.facts) if answer.status == "clarify" else []
     offered += [s.fact_id for s in answer.suggestions if s.fact_id and s.fact_id not in offered]
-    reading = engine.lexicon.read(question)
+    reading = engine.read(question)
     concepts = {c: 1.0 for c in reading.concepts}
     allowed, ruled_out = engine.index.candidates(concepts)
     scores = {s.fact.id: s.score for s in engine.index.score(reading, concepts, [*allowed, *ruled_out])}
@@ -229,10 +228,7 @@ def nearest_facts(engine: Engine, question: str, limit: int = MAX_NEAREST) -> li
 
 
 def _label(engine: Engine, fact_id: str) -> str:
-    fact = engine.fact(fact_id)
-    label = fact.attribute if fact.kind != "person" else f"{fact.value}, {fact.attribute}"
-    scope = scope_of(fact)
-    return f"{label} ({scope})" if scope else label
+    return engine.replies.label(engine.fact(fact_id))
 
 
 # ------------------------------------------------------------------------- the log
@@ -281,7 +277,7 @@ def make_report(
 
 
 def _smalltalk(engine: Engine, text: str) -> bool:
-    reading = engine.lexicon.read(text)
+    reading = engine.read(text)
     return bool(reading.smalltalk) and not reading.concepts
 
 
