@@ -107,7 +107,9 @@ def _write(db: sqlite_utils.Database, kb: Knowledge, digest: str) -> tuple[int, 
         pk="id",
     )
     alias_rows = [{"alias": a, "entity_id": key} for key, e in sorted(entities.items()) for a in e.get("aliases", [])]
-    _table(db, "aliases").insert_all(alias_rows, pk=("alias", "entity_id"), foreign_keys=[("entity_id", "entities", "id")])
+    _table(db, "aliases").insert_all(
+        alias_rows, pk=("alias", "entity_id"), foreign_keys=[("entity_id", "entities", "id")]
+    )
     _table(db, "places").insert_all(
         ({"id": key, "label": p["label"], "the": p.get("the"), "kind": p["kind"], "parent": p.get("parent")}
          for key, p in sorted(kb.places.items())),
@@ -128,7 +130,9 @@ def _write(db: sqlite_utils.Database, kb: Knowledge, digest: str) -> tuple[int, 
     )
     items = sorted((f for f in kb.facts if f.kind == "item"), key=lambda f: (f.list_id or "", f.n or 0))
     _table(db, "list_items").create({"list_id": str, "n": int, "fact_id": str, "title": str}, pk=("list_id", "n"))
-    _table(db, "list_items").insert_all({"list_id": f.list_id, "n": f.n, "fact_id": f.id, "title": f.value} for f in items)
+    _table(db, "list_items").insert_all(
+        {"list_id": f.list_id, "n": f.n, "fact_id": f.id, "title": f.value} for f in items
+    )
     subscribable = {f.id for f in lists if f.subscribable}
     topics = [f for f in items if f.list_id in subscribable]
     _table(db, "topics").create({"n": int, "key": str, "title": str, "list_id": str}, pk="n")

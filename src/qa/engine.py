@@ -2,7 +2,7 @@
 
 `Engine.ask(message, context)` is pure and synchronous: the fact base is read once by
 `Engine.load` and nothing touches the disk afterwards. The context returned with each
-answer carries the slots of the conversation, so "et dans l'Aisne ?" reuses the question
+answer carries the slots of the conversation, so "et dans le Cher ?" reuses the question
 before it. A message may hold chatter and up to three questions; each is answered.
 """
 
@@ -149,7 +149,7 @@ class Engine:
         answer, decision = self._one(text, context, shared)
         if " et " not in text or (answer.status == "answered" and (decision is None or decision.cover >= SPLIT_COVER)):
             return answer, decision
-        # "aides à la mobilité et ménages accompagnés dans l'Aisne ?": two questions in one.
+        # "aides à la mobilité et ménages accompagnés dans le Cher ?": two questions in one.
         for left, right in split_and(text):
             both = self._several([left, f"et {right}"], context, split=False)
             if both.status == "answered" and len(set(both.facts) - set(answer.facts)) >= 1 and both.text.count(
@@ -172,7 +172,7 @@ class Engine:
             if reading.smalltalk and not reading.concepts:
                 continue
             if split and not question:
-                # Chatter is not answered, but "il y a un article sur les rencontres de l'UNAFO.
+                # Chatter is not answered, but "il y a un article sur les rencontres de l'Union X.
                 # Elles ont eu lieu quand ?" needs what it names.
                 named = reading.entities
                 if named:
@@ -205,7 +205,7 @@ class Engine:
 
     def _join_topics(self, pieces: list[str], readings: list[Reading], asked: list[bool],
                      ) -> tuple[list[str], list[Reading], list[bool]]:
-        """"NPNRU dans l'Aisne : combien investi ?": a topic that only names things joins its question."""
+        """"PNRQAD dans le Cher : combien investi ?": a topic that only names things joins its question."""
         out: tuple[list[str], list[Reading], list[bool]] = ([], [], [])
         i = 0
         while i < len(pieces):

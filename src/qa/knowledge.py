@@ -268,7 +268,9 @@ def load_knowledge(*roots: Path | str) -> Knowledge:
             places = _read_toml(root / "places.toml", errors)
             unknown = sorted(set(places) - {"places"})
             if unknown:
-                errors.append(f"{root / 'places.toml'}: unknown section(s) {', '.join(unknown)} (places are [places.ID])")
+                errors.append(
+                    f"{root / 'places.toml'}: unknown section(s) {', '.join(unknown)} (places are [places.ID])"
+                )
             _merge(kb.places, places.get("places", {}), str(root / "places.toml"), errors)
         for doc_id, document in _load_documents(root, errors).items():
             if doc_id in kb.documents:

@@ -3,8 +3,8 @@
 A text's normalised words become symbols (longest phrase first):
 
 - a concept: "logement", "rehabilite" (synonyms share one concept);
-- an entity: "@unafo" (any alias);
-- a place: "geo:aisne" (every place of places.toml; ambiguous names need "dans", "en"...);
+- an entity: "@union-x" (any alias);
+- a place: "geo:cher" (every place of places.toml; ambiguous names need "dans", "en"...);
 - "placekind:region": "la région", "le département" (resolved by the engine);
 - a question word: "kind:count", "kind:who"...; a role: "role:president", "role:head";
 - a contact channel: "channel:phone"; a relative date: "time:now", "time:before";
@@ -160,7 +160,7 @@ class Lexicon:
         return found if slots else [s for s in found if ":" not in s]
 
     def places_in(self, text: str) -> set[str]:
-        """The places a curated text names ("lille", "aisne")."""
+        """The places a curated text names ("lille", "cher")."""
         return {s[4:] for s in self.symbolize(self._norm(text).split())[0] if s.startswith("geo:")}
 
     def correct(self, word: str) -> str:
@@ -195,7 +195,7 @@ class Lexicon:
         if not matches:
             return word
         # Fewest edits first; then a word at least as long (a letter is more often missed
-        # than added), then the longer one: "visal" -> "visale" rather than "visa".
+        # than added), then the longer one: "garanti" -> "garantie" rather than "garant".
         best = min(matches, key=lambda m: (m[1], len(m[0]) < len(word), -len(m[0]), m[0]))
         return str(best[0])
 

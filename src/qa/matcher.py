@@ -93,7 +93,8 @@ class FactSymbols:
         if numbers and fact.kind != "item":
             keys.append(numbers)  # "à quoi correspond 3 616 ?" points at its figure
         vocab = set(key) | {f"@{fact.subject}"} | set(lexicon.symbols(fact.value))
-        for text in (*fact.phrasings, *fact.keywords, fact.attribute, metric.get("label", ""), *metric.get("words", [])):
+        metric_texts = (metric.get("label", ""), *metric.get("words", []))
+        for text in (*fact.phrasings, *fact.keywords, fact.attribute, *metric_texts):
             vocab.update(lexicon.symbols(text))
         if fact.person:
             vocab.add(f"@{fact.person}")
@@ -291,7 +292,7 @@ class FactIndex:
         return self.counted(following) in self.countables
 
     def is_person(self, symbol: str) -> bool:
-        """Whether an entity symbol ("@roger-thiriet") names one of the people of the base."""
+        """Whether an entity symbol ("@jeanne-dupont") names one of the people of the base."""
         return symbol in self.persons
 
 

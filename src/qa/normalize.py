@@ -1,7 +1,7 @@
 """French text normalisation: the same function reads questions, phrasings and the lexicon.
 
 `normalize("Combien de logements réhabilités en deux mille vingt et un ?")` gives
-`"combien de logement rehabilite en 2021"`: lower case, no accents (œ -> oe), no elisions,
+`"combien de logement rehabilite en 2019"`: lower case, no accents (œ -> oe), no elisions,
 no punctuation or emoji, digit groups joined ("3 616" -> "3616"), decimal commas as points,
 number words as digits, ordinals as "#n", and a light stemming of plurals and feminines.
 
@@ -24,7 +24,7 @@ _APOSTROPHES = str.maketrans(
     {"’": "'", "ʼ": "'", "`": "'", "´": "'", "‘": "'", "œ": "oe", "æ": "ae",
      "€": " euros ", "%": " pourcent ", "°": " "}
 )
-# Thousands written "3 616", "3.616" or with a no-break space; not "2021 3" nor "144,7".
+# Thousands written "3 616", "3.616" or with a no-break space; not "2019 3" nor "144,7".
 _DIGIT_GROUPS = re.compile(r"(?<![\d,.])\d{1,3}(?:[ \u00a0\u202f\u2009.]\d{3})+(?![\d,]\d)")
 _JOINERS = re.compile(r"[-_/']")
 _NUMERO = re.compile(r"\bn\s*(?=\d)")

@@ -39,7 +39,7 @@ class Places:
         return place.label if place else key
 
     def the(self, key: str) -> str:
-        """The place with its article, as in "pour l'Aisne", "pour le Nord", "pour Lille"."""
+        """The place with its article, as in "pour le Cher", "pour le Nord", "pour Lille"."""
         place = self.by_id.get(key)
         return place.the if place else key
 
@@ -60,7 +60,7 @@ class Places:
         return outer in self.ancestors(inner)
 
     def of_kind(self, key: str, kind: str) -> str | None:
-        """`key` itself or its nearest ancestor of that kind ("région" of the Aisne)."""
+        """`key` itself or its nearest ancestor of that kind ("région" of the Cher)."""
         for candidate in (key, *self.ancestors(key)):
             if self.kind(candidate) == kind:
                 return candidate

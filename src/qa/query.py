@@ -65,5 +65,5 @@ class Decision:
     rule: str = ""  # the name of the rule that decided: `qa check` shows it
     near: tuple[Fact, ...] = ()  # excluded or rejected facts that explain an unknown
     verdict: Verdict = ""  # a check's answer: "Oui", "Non"...
-    lead: str = ""  # a sentence before the facts ("Je n'ai ce chiffre que pour 2021 :")
+    lead: str = ""  # a sentence before the facts ("Je n'ai ce chiffre que pour 2019 :")
     mentions: tuple[Fact, ...] = field(default=())  # sub-place figures shown after the answer

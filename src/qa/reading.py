@@ -1,10 +1,10 @@
 """Reading one question into slots: `read(lexicon, question) -> Reading`.
 
 The slots are what the engine matches and rules on: the years (exact digits only: 2019
-is never read as 2021), the places, the kind of question (combien, qui, où, quand...),
+is never read as 2019), the places, the kind of question (combien, qui, où, quand...),
 the role, the item of a numbered list ("axe 2", "la 3e priorité", "engagement IV"), the
 contact channel, and what a check proposes ("72 ou 75 millions ?", "plus de 10 000 ?",
-"Vanhersel dirige Clésence ?").
+"Dupont dirige Habitat Sud ?").
 """
 
 from __future__ import annotations
@@ -34,12 +34,15 @@ _MONTHS = ("janvier", "fevrier", "mar", "avril", "mai", "juin", "juillet", "aout
 # A check proposes something to confirm: "c'est bien ...", "... je confirme ?", "est-il ...".
 _CONFIRM = re.compile(
     r"\b(?:bien|confirme\w*|vrai|exact\w*|correct\w*|c est ca|est ce que|ou pas|verifier|estce)\b"
-    r"|\b(?:est|sont|a|ont|fait|font|dirige|preside|regroupe|compte|existe|etait|etaient|y a) t? ?(?:il|elle|ils|elles)\b"
+    r"|\b(?:est|sont|a|ont|fait|font|dirige|preside|regroupe|compte|existe|etait|etaient|y a)"
+    r" t? ?(?:il|elle|ils|elles)\b"
 )
-# A statement asked with a question mark: "c'était en novembre ?", "AXENTIA c'est un bailleur ?"
+# A statement asked with a question mark: "c'était en novembre ?", "Bailleur X c'est un bailleur ?"
 _STATES = re.compile(r"^(?:.* )?(?:c )?(?:est|etait|sont|etaient|ete|fait partie|font partie)(?: .*)?$")
 # Question words that are not kinds of answer: "quel est le deuxième axe ?" asks, it does not check.
-_ASKS = re.compile(r"\b(?:quel\w*|lequel\w*|laquelle|lesquel\w*|comment|pourquoi|que|quoi|combien|qui|ou|quand)\b|\bqu'")
+_ASKS = re.compile(
+    r"\b(?:quel\w*|lequel\w*|laquelle|lesquel\w*|comment|pourquoi|que|quoi|combien|qui|ou|quand)\b|\bqu'"
+)
 _MORE = re.compile(r"\b(?:plus de|au moins|plus que|depasse|superieur a|au dela de)\s+(\d+(?:\.\d+)?)")
 _LESS = re.compile(r"\b(?:moins de|moins que|inferieur a|pas plus de|au plus)\s+(\d+(?:\.\d+)?)")
 _OR = re.compile(r"\b(\d+(?:\.\d+)?)\s+(?:\w+\s+)?ou\s+(\d+(?:\.\d+)?)\b")
@@ -82,7 +85,7 @@ class Reading:
     negation: bool = False  # "qui n'est pas partenaire": not something the base can list
     unknown: tuple[str, ...] = ()  # content words that no fact nor lexicon entry knows
     outside: tuple[str, ...] = ()  # topics the lexicon says the documents do not cover ("loyer")
-    ambiguous_names: tuple[str, ...] = ()  # e.g. "bertrand": two people
+    ambiguous_names: tuple[str, ...] = ()  # e.g. "martin": two people
     followup: bool = False
     asks: bool = False  # a question word ("quel", "qu'a-t-il") even when no kind of answer follows
     smalltalk: str | None = None
@@ -100,7 +103,7 @@ class Reading:
 def _counted(words: list[str], symbols: list[str], positions: list[int]) -> tuple[str, ...]:
     """The content symbols of the 3 words after "combien de" / "nombre de".
 
-    "combien pour le NPNRU" or "combien a été investi" count nothing in particular.
+    "combien pour le PNRQAD" or "combien a été investi" count nothing in particular.
     """
     start = next((p for s, p in zip(symbols, positions, strict=True) if s == "kind:count"), None)
     if start is None:
@@ -158,7 +161,7 @@ def read(lexicon: Lexicon, question: str, *, list_nouns: frozenset[str] = frozen
         elif symbol in ("time:before", "time:after"):
             year_shift = -1 if symbol == "time:before" else 1
         elif symbol.isdigit() and before in _YEAR_WORDS and not _YEAR.match(symbol) and len(symbol) != 3:
-            # "en 21" is 2021; "en 2201", "en 99999": a year the base cannot have
+            # "en 19" is 2019; "en 2201", "en 99999": a year the base cannot have
             years.append(2000 + int(symbol) if len(symbol) == 2 else int(symbol) if len(symbol) < 9 else 0)
         elif symbol.startswith("geo:"):
             if symbol[4:] not in places:
@@ -201,7 +204,7 @@ def read(lexicon: Lexicon, question: str, *, list_nouns: frozenset[str] = frozen
     states = bool(_STATES.search(normalized)) and question.rstrip().endswith("?") and not asks
     if check is None and not asks and not kinds - {"what"} and (states or (persons and (role or len(persons) < len(
             [c for c in concepts if c.startswith("@")])))) and (states or question.rstrip().endswith("?")):
-        check = "yesno"  # "Vanhersel il dirige Clésence ?", "la convention, c'était à Arras ?"
+        check = "yesno"  # "Dupont il dirige Habitat Sud ?", "la convention, c'était à Arras ?"
     months = tuple(m for m in _MONTHS if f" {m} " in text)
     smalltalk = _smalltalk(lexicon, words, normalized, bare=not concepts and not kinds)
     role_word = _typed_role(lexicon, question, role) if role else None
@@ -276,7 +279,8 @@ def _check(words: list[str], normalized: str, kinds: set[str], item: int | None,
         return "less", (scaled(match, 1),)
     asks = kinds - {"what"}
     confirm = _CONFIRM.search(normalized)
-    if not asks and ((confirm and (asked or confirm.group().startswith(("est ce", "confirm", "ou pas")))) or (proposed and asked)):
+    explicit = confirm is not None and (asked or confirm.group().startswith(("est ce", "confirm", "ou pas")))
+    if not asks and (explicit or (proposed and asked)):
         return "yesno", proposed
     return None, proposed
 
@@ -286,7 +290,7 @@ def _smalltalk(lexicon: Lexicon, words: list[str], normalized: str, *, bare: boo
     found = None
     for kind, phrases in lexicon.smalltalk.items():
         if normalized in phrases:
-            return kind  # the whole question is small talk ("aide", "merci")
+            return str(kind)  # the whole question is small talk ("aide", "merci")
         if kind == "greeting" and bare and words and words[0] in phrases:
             found = kind
     if found is None and bare and any(w in lexicon.smalltalk.get("thanks", ()) for w in words):

@@ -22,7 +22,7 @@ class Document:
     date: str | None
     origin: str
     text: str
-    topics: str = ""  # a short line: what users can ask about it ("les chiffres 2021 d'Action Logement…")
+    topics: str = ""  # a short line: what users can ask about it ("les chiffres 2019 de l'organisme…")
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class Fact:
     id: str
     kind: str  # one of FACT_KINDS
     subject: str  # entity (or place) the fact is about
-    attribute: str  # what of the subject, in words ("logements réhabilités", "présidente de Clésence")
+    attribute: str  # what of the subject, in words ("logements réhabilités", "présidente de Habitat Sud")
     value: str  # as printed in the document
     document_id: str
     quote: str
@@ -58,9 +58,9 @@ class Fact:
 @dataclass(frozen=True)
 class Place:
     id: str
-    label: str  # "Aisne"
+    label: str  # "Cher"
     kind: str  # "région", "département", "commune", "pays", ...
-    the: str  # with its article, for sentences: "l'Aisne", "le Nord", "Lille"
+    the: str  # with its article, for sentences: "le Cher", "le Nord", "Lille"
     parent: str | None = None
 
 
@@ -72,7 +72,7 @@ class Topic:
     key: str  # the item's fact id, as stored with subscriptions
     title: str
     text: str
-    list_title: str  # "Les 4 axes principaux de la plateforme d'ambition"
+    list_title: str  # "Les 5 engagements de la charte régionale"
     noun: str  # "axe"
 
 
@@ -101,7 +101,7 @@ class Context:
     places: tuple[str, ...] = ()  # the places of the last question or answer
     year: int | None = None
     kind: str | None = None
-    metric: str | None = None  # of the last figure answered: "et dans l'Aisne ?" looks for it
+    metric: str | None = None  # of the last figure answered: "et dans le Cher ?" looks for it
     list_id: str | None = None  # of the last list or item answered: "et la suivante ?"
     item: int | None = None
     entity: str | None = None  # who "il", "elle", "son" refer to: the person, else the subject

@@ -70,7 +70,7 @@ class Replies:
         elif main.kind == "person":
             concepts = (f"role:{main.role}",)  # "et celui de la région ?" asks for the same role
         else:
-            # What the answered fact is about, so "et dans l'Aisne ?" finds its counterpart.
+            # What the answered fact is about, so "et dans le Cher ?" finds its counterpart.
             keys = self.index.entries[main.id].symbols.keys
             concepts = tuple(sorted(keys[0])) if keys else ()
         places = query.places
@@ -98,10 +98,14 @@ class Replies:
 
     # ----------------------------------------------------------------- labels
     def scope(self, fact: Fact, *, place: bool = True) -> str:
+        """"(Cher, 2019)": what the fact's sentence does not already say (never printed twice)."""
+        said = self.lexicon.normalize(fact.answer)
         parts = []
         if fact.place and place and fact.kind in ("figure", "person"):
-            parts.append(self.places.label(fact.place))
-        if fact.year:
+            label = self.places.label(fact.place)
+            if self.lexicon.normalize(label) not in said:
+                parts.append(label)
+        if fact.year and str(fact.year) not in said:
             parts.append(str(fact.year))
         return ", ".join(parts)
 
@@ -119,7 +123,7 @@ class Replies:
         return Suggestion(label or self.label(fact), question + (f" ({scope})" if scope else "") + " ?", fact.id)
 
     def _shown(self, fact: Fact) -> str:
-        """A fact's sentence; a figure says whose it is: "Action Logement : 3 616 logements réhabilités"."""
+        """A fact's sentence; a figure says whose it is: "l'organisme : 3 616 logements réhabilités"."""
         answer = french_numbers(fact.answer)
         if fact.kind == "figure" and self.lexicon.entity_kinds.get(fact.subject) == "organisation":
             name = self.lexicon.entity_names.get(fact.subject, "")
@@ -177,7 +181,7 @@ class Replies:
         lines, shown, suggestions = self._why(query, decision)
         reply = _Reply(tuple(Line(t) for t in lines) + tuple(line for f in shown for line in self.fact_lines(f)),
                        tuple(shown), tuple(suggestions))
-        # After "pas de chiffre pour le Nord", "et dans l'Aisne ?" follows the fact that was near.
+        # After "pas de chiffre pour le Nord", "et dans le Cher ?" follows the fact that was near.
         near = decision.near if decision.reason in ("year", "place") else ()
         context = replace(self.context(query, near[:1], answered=False), fact_ids=tuple(f.id for f in near))
         return self._answer("unknown", reply, decision, context)

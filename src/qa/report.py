@@ -213,7 +213,7 @@ def nearest_facts(engine: Engine, question: str, limit: int = MAX_NEAREST) -> li
     """What the bot offered for `question`, then the facts the matcher scores highest.
 
     Scoring ignores the question's year and place on purpose: for "logements réhabilités en
-    2019" the curator wants to see the 2021 figure, the fact a 2019 figure would sit beside.
+    2019" the curator wants to see the figures of the years the base has, beside which it would sit.
     """
     answer = engine.ask(question)
     offered = list(answer.facts) if answer.status == "clarify" else []

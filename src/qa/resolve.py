@@ -1,6 +1,6 @@
 """From a reading to a query: follow-ups, pronouns, "la région", venues and list items.
 
-The conversation's context fills what the new question leaves out ("et dans l'Aisne ?"
+The conversation's context fills what the new question leaves out ("et dans le Cher ?"
 keeps the subject, "son e-mail ?" keeps the person); what the new question sets wins.
 Nothing here knows a document: places come from the hierarchy, lists from the base.
 """
@@ -20,7 +20,7 @@ FOLLOWUP_WEIGHT = 0.5  # weight of the previous question's concepts in a follow-
 
 
 class Shared:
-    """Slots that one question of a message lends to its siblings ("neufs et réhabilités en 2023")."""
+    """Slots that one question of a message lends to its siblings ("neufs et réhabilités en 2020")."""
 
     def __init__(self, years: tuple[int, ...] = (), places: tuple[str, ...] = ()) -> None:
         self.years = years
@@ -49,7 +49,7 @@ class Resolver:
         kind = reading.place_kind
         if kind is None:
             return reading.places
-        if reading.places:  # "dans l'Aisne et dans toute la région": the Aisne's region too
+        if reading.places:  # "dans le Cher et dans toute la région": the Cher's region too
             regions = [self.places.of_kind(p, kind) for p in reading.places]
             return tuple(dict.fromkeys([*reading.places, *(r for r in regions if r)]))
         if context:
@@ -61,7 +61,7 @@ class Resolver:
         return (candidates[0],) if len(candidates) == 1 else ()
 
     def _venues(self, places: tuple[str, ...], entities: tuple[str, ...]) -> tuple[str, ...]:
-        """Drop the places that are only the venue of an event named ("la convention de Saint-Quentin")."""
+        """Drop the places that are only the venue of an event named ("la convention de Vierzon")."""
         venues = {self.lexicon.entity_places.get(e[1:]) for e in entities}
         return tuple(p for p in places if p not in venues or p in self.places.with_facts)
 
@@ -153,17 +153,17 @@ class Resolver:
     def _follow(self, reading: Reading, context: Context, concepts: dict[str, float],
                 entities: tuple[str, ...], role: str | None) -> tuple[dict[str, float], tuple[str, ...], str | None]:
         """Carry the conversation's subject into a follow-up."""
-        # With nothing new named ("et dans l'Aisne ?") the previous subject is the question;
+        # With nothing new named ("et dans le Cher ?") the previous subject is the question;
         # otherwise it only helps ("et réhabilités ?" after "logements produits").
         carried = FOLLOWUP_WEIGHT if reading.concepts else 1.0
         for c in context.concepts:
             concepts.setdefault(c, carried)
-        # "et celui de Clésence ?" keeps the role asked before; "et réhabilités ?" does not.
-        # Only organisations take the role over: "et Roger Thiriet ?" asks who he is.
+        # "et celui de Habitat Sud ?" keeps the role asked before; "et réhabilités ?" does not.
+        # Only organisations take the role over: "et Jeanne Dupont ?" asks who he is.
         named_only = all(c.startswith("@") and c not in self._persons for c in reading.concepts)
         role = role or (context.role if named_only else None)
         if reading.role and not entities and not reading.places and context.subject:
-            entities = (context.subject,)  # "et le DG ?" after Clésence's présidente: Clésence's DG
+            entities = (context.subject,)  # "et le DG ?" after Habitat Sud's présidente: Habitat Sud's DG
         if reading.pronoun and context.entity in self._persons and not any(e in self._persons for e in entities):
             # "elle a présenté quoi à la convention ?": she, at the convention
             entities = (*entities, context.entity)

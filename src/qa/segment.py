@@ -1,7 +1,7 @@
 """Finding the question(s) in a message: sentences, clauses, and the chatter around them.
 
 People write "Bonjour, je suis élue à Laon et on prépare un conseil. Combien de ménages
-logés en 2021 ? Merci !" or "qui préside Clésence et qui dirige Flandre Opale Habitat ?".
+logés en 2019 ? Merci !" or "qui préside Habitat Sud et qui dirige Logis Nord ?".
 A message is cut into sentences, a sentence into clauses where a new question starts
 ("..., et qui ...", "... et combien ..."); which parts are questions is decided by the
 engine (a question mark, a question word, a request, or simply being answerable).
@@ -14,8 +14,11 @@ import re
 __all__ = ["REQUEST", "parts", "split_and"]
 
 MAX_PARTS = 12  # a flood of sentences is read up to here
-_QUESTION_WORDS = r"(?:combien|qui|quel|quelle|quels|quelles|où|ou|quand|comment|pourquoi|c'est quoi|c’est quoi|" \
-                  r"qu'est|qu’est|qu'a|qu’a|qu'ont|qu’ont|que|est-ce|(?:de|à|a|sur|pour|avec) (?:quoi|qui)|et\s+(?:en|dans|pour|le|la|les|l'|l’|son|sa|ses))"
+_QUESTION_WORDS = (
+    r"(?:combien|qui|quel|quelle|quels|quelles|où|ou|quand|comment|pourquoi|c'est quoi|c’est quoi|"
+    r"qu'est|qu’est|qu'a|qu’a|qu'ont|qu’ont|que|est-ce|(?:de|à|a|sur|pour|avec) (?:quoi|qui)|"
+    r"et\s+(?:en|dans|pour|le|la|les|l'|l’|son|sa|ses))"
+)
 # A sentence ends with . ! ? … or a line break; "Bonjour, combien ..." and "... régional : combien ..." too.
 _SENTENCE = re.compile(
     rf"(?<=[.!?…])\s+|\n+|\s*[,:;]\s+(?=(?:{_QUESTION_WORDS})\b)",

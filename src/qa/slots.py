@@ -35,12 +35,12 @@ class Slots:
             return "year"
         if reading.kinds and self._wrong_kind(fact, query):
             return "kind"
-        if query.places and (not query.places_carried or fact.kind == "figure"):
-            if not self._place_fits(fact, query.places, carried=query.places_carried):
-                return "place"
+        scoped = query.places and (not query.places_carried or fact.kind == "figure")
+        if scoped and not self._place_fits(fact, query.places, carried=query.places_carried):
+            return "place"
         wants_contact = bool(query.channels) or query.concepts.get("contact", 0.0) >= 1.0
         if wants_contact and fact.kind != "contact":
-            # "adresse postale de l'UNAFO" is not what the UNAFO is; "email de X" is not X's role
+            # "adresse postale de l'Union X" is not what the Union X is; "email de X" is not X's role
             return "channel" if query.channels and fact.kind == "person" else "kind"
         if query.channels and fact.kind == "contact" and fact.channel not in query.channels:
             return "channel"
@@ -51,11 +51,11 @@ class Slots:
         counts = entry.symbols.counts
         if reading.counted and self.index.counted(reading.counted) not in counts:
             # "combien de salariés" is not answered by a number of aids, nor "combien de
-            # logements a AXENTIA" by its description
+            # logements a Bailleur X" by its description
             return "counted"
         money = query.concepts.get("euro", 0.0) >= 1.0
         if money and "euro" not in counts and (counts or "what" not in reading.kinds):
-            return "counted"  # "montant de la garantie Visale", "budget de la plateforme": an amount is asked
+            return "counted"  # "montant de la garantie Loca-Pass", "budget de la plateforme": an amount is asked
         if reading.kinds == {"what"} and fact.kind == "membership" and query.entities and not any(
                 e in key for key in entry.symbols.keys + entry.symbols.phrasing_keys for e in query.entities):
             return "kind"  # "que veut dire URCLLAJ ?": being listed as a partner is no definition
@@ -68,7 +68,7 @@ class Slots:
         if role is not None and fact.kind not in ("person", "contact"):
             return "role"  # "qui est le président de 3F" is not answered by a list of subsidiaries
         if fact.kind == "figure" and any(e not in entry.vocab for e in entities):
-            return "subject"  # "réhabilités par Clésence": the region's figure is not Clésence's
+            return "subject"  # "réhabilités par Habitat Sud": the region's figure is not Habitat Sud's
         if fact.kind == "contact" and any(e not in entry.symbols.entities and e not in entry.vocab for e in entities):
             return "subject"  # an article's contact is not the contact of a body it does not name
         if role is not None:
@@ -98,7 +98,7 @@ class Slots:
         if fact.kind == "figure" or fact.place is not None or carried:
             return False  # the figure of another place, or of no place at all
         # A fact with no place (a definition, a person): ruled out only by a place the base
-        # knows nothing about ("c'est quoi AXENTIA en Bretagne ?").
+        # knows nothing about ("c'est quoi Bailleur X en Bretagne ?").
         return any(p in self._known for p in places)
 
     @staticmethod

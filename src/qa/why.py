@@ -97,7 +97,7 @@ def _subject(r: Replies, query: Query, near: list[Fact]) -> list[str]:
 
 
 def _role(r: Replies, query: Query) -> list[str]:
-    """"qui est le DG de Clésence ?": no such role there; say what the base has for it."""
+    """"qui est le DG de Habitat Sud ?": no such role there; say what the base has for it."""
     role_word = query.reading.role_word or "cette fonction"
     bodies = [e for e in query.entities if not r.index.is_person(e)]
     names = [r.lexicon.entity_names.get(e[1:], e[1:]) for e in bodies]
