@@ -71,7 +71,7 @@ def knowledge_digest(*roots: Path) -> str:
     return h.hexdigest()
 
 
-COMMON_WORDS = 40_000  # the most frequent French words are never "corrected" into another word
+COMMON_WORDS = 20_000  # the most frequent French words (Zipf >= 3.3) are never "corrected" into another
 
 
 def common_words(lexicon: Lexicon, *, exclude: set[str]) -> list[str]:
@@ -92,9 +92,10 @@ def _write(db: sqlite_utils.Database, kb: Knowledge, digest: str) -> tuple[int, 
     _table(db, "documents").insert_all(
         (document_row(d) for d in sorted(kb.documents.values(), key=lambda d: d.id)), pk="id"
     )
-    texts = {d.id: d.text for d in kb.documents.values()}
+    docs = kb.documents
     _table(db, "facts").insert_all(
-        ({**fact_row(f), "symbols": FactSymbols.of(f, lexicon, document_text=texts[f.document_id]).to_json()}
+        ({**fact_row(f), "symbols": FactSymbols.of(f, lexicon, document_text=docs[f.document_id].text,
+                                                   document_title=docs[f.document_id].title).to_json()}
          for f in kb.facts),
         pk="id",
         foreign_keys=[("document_id", "documents", "id")],

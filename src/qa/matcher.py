@@ -84,7 +84,7 @@ class FactSymbols:
                    tuple(frozenset(k) for k in data["phrasing_keys"]), frozenset(data["entities"]))
 
     @classmethod
-    def of(cls, fact: Fact, lexicon: Lexicon, *, document_text: str = "") -> FactSymbols:
+    def of(cls, fact: Fact, lexicon: Lexicon, *, document_text: str = "", document_title: str = "") -> FactSymbols:
         key = frozenset(s for k in fact.keywords for s in lexicon.symbols(k))
         metric = lexicon.metrics.get(fact.metric or "", {})
         metric_keys = [frozenset(lexicon.symbols(w)) for w in metric.get("words", [])]
@@ -112,6 +112,8 @@ class FactSymbols:
                     vocab.add("role:head")
         quote = lexicon.symbols(fact.quote, slots=True)
         vocab.update(s for s in quote if s.startswith("@"))
+        # A fact is about what its document is about: "elle a présenté quoi à la convention ?"
+        vocab.update(s for s in lexicon.symbols(document_title) if s.startswith("@"))
         if fact.kind == "contact":
             vocab.update(s for s in lexicon.symbols(document_text) if s.startswith("@"))  # whose article it is
         if fact.kind == "quotation":

@@ -47,6 +47,7 @@ class Query:
     places_carried: bool = False
     role: str | None = None
     entities: tuple[str, ...] = ()  # named, or carried over ("et son mail ?")
+    pronoun_entity: str | None = None  # who "il", "elle", "son" stands for in this question
     new_concepts: frozenset[str] = frozenset()
     kind: str | None = None  # in a follow-up, the kind of the previous answer (a figure...)
     list_id: str | None = None  # the list an item reference points into

@@ -40,8 +40,10 @@ _CONFIRM = re.compile(
 # A statement asked with a question mark: "c'était en novembre ?", "Bailleur X c'est un bailleur ?"
 _STATES = re.compile(r"^(?:.* )?(?:c )?(?:est|etait|sont|etaient|ete|fait partie|font partie)(?: .*)?$")
 # Question words that are not kinds of answer: "quel est le deuxième axe ?" asks, it does not check.
+# "que" and "qu'" ask only first ("qu'a-t-il dit ?"); inside, they join ("il a dit qu'un euro...").
 _ASKS = re.compile(
-    r"\b(?:quel\w*|lequel\w*|laquelle|lesquel\w*|comment|pourquoi|que|quoi|combien|qui|ou|quand)\b|\bqu'"
+    r"\b(?:quel\w*|lequel\w*|laquelle|lesquel\w*|comment|pourquoi|quoi|combien|qui|ou|quand)\b"
+    r"|(?:^|[.,;:!?]\s*|\bet\s+)(?:que\b|qu')"
 )
 _MORE = re.compile(r"\b(?:plus de|au moins|plus que|depasse|superieur a|au dela de)\s+(\d+(?:\.\d+)?)")
 _LESS = re.compile(r"\b(?:moins de|moins que|inferieur a|pas plus de|au plus)\s+(\d+(?:\.\d+)?)")
@@ -196,11 +198,11 @@ def read(lexicon: Lexicon, question: str, *, list_nouns: frozenset[str] = frozen
         kinds.add("where")  # "où est ...", "c'était où ?"
     text = f" {normalized} "
     check, numbers = _check(words, normalized, kinds, item, asked=question.rstrip().endswith("?"))
-    if check is not None and _ASKS.search(fold(question).replace("est-ce que", "").replace("est ce que", "")) \
+    if check is not None and _ASKS.search(fold(question).strip().replace("est-ce que", "").replace("est ce que", "")) \
             and check == "yesno":
         check = None  # "qu'a-t-il dit ?" asks; only "est-ce que ..." both asks and checks
     persons = [c for c in concepts if c.startswith("@") and lexicon.entity_kinds.get(c[1:]) == "person"]
-    asks = bool(_ASKS.search(fold(question).replace("est-ce que", "").replace("est ce que", "")))
+    asks = bool(_ASKS.search(fold(question).strip().replace("est-ce que", "").replace("est ce que", "")))
     states = bool(_STATES.search(normalized)) and question.rstrip().endswith("?") and not asks
     if check is None and not asks and not kinds - {"what"} and (states or (persons and (role or len(persons) < len(
             [c for c in concepts if c.startswith("@")])))) and (states or question.rstrip().endswith("?")):

@@ -111,6 +111,7 @@ class Resolver:
         role = reading.role
         years = reading.years
         years_carried = places_carried = False
+        pronoun_entity = None
         if shared is not None and not years and shared.years:
             years, years_carried = shared.years, True
         if shared is not None and not places and shared.places:
@@ -118,6 +119,7 @@ class Resolver:
         if context is not None:
             merged = self._follow(reading, context, concepts, entities, role)
             concepts, entities, role = merged
+            pronoun_entity = context.entity if reading.pronoun and context.entity in entities else None
             if not years and reading.year_shift and context.year:
                 years = (context.year + reading.year_shift,)
             elif not years and context.year is not None:
@@ -142,6 +144,7 @@ class Resolver:
             places_carried=places_carried,
             role=role,
             entities=entities,
+            pronoun_entity=pronoun_entity,
             new_concepts=frozenset(reading.concepts),
             kind=context.kind if context else None,
             list_id=list_id,

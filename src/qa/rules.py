@@ -226,6 +226,11 @@ class Decider:
             scored = [s for s in scored if query.new_concepts & self.index.entries[s.fact.id].vocab]
         scored = [self._boosted(s, query) for s in scored]
         scored.sort(key=lambda s: (-s.score, s.fact.id))
+        holders = [s for s in scored if s.fact.kind == "person" and query.role is not None]
+        if len(holders) > 1 and not query.entities and not query.places and query.check is None:
+            # "qui est le président ?": several people hold the role; the user says whose.
+            return Decision(status="clarify", facts=tuple(s.fact for s in holders[:CLARIFY_MAX]),
+                            confidence=0.5, reason="ambiguous", rule="role_holders")
         best = scored[0] if scored else None
         confident = best is not None and best.score >= ANSWER_MIN and best.question_cover >= COVER_MIN
         if best is not None and confident and best.fact.kind == "figure" and best.fact.metric:
@@ -258,6 +263,8 @@ class Decider:
             score += PLACE_BONUS
         if query.kind and s.fact.kind == query.kind:
             score += SAME_KIND_BONUS
+        if query.pronoun_entity and query.pronoun_entity == f"@{s.fact.person}":
+            score += MARGIN  # "il a ouvert la convention avec qui ?": his fact, not his companion's
         return replace(s, score=score) if score != s.score else s
 
     def _metric_group(self, best: Scored, scored: list[Scored], query: Query) -> Decision | None:

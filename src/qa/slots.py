@@ -67,8 +67,10 @@ class Slots:
         role, entities = query.role, query.entities
         if role is not None and fact.kind not in ("person", "contact"):
             return "role"  # "qui est le président de 3F" is not answered by a list of subsidiaries
-        if fact.kind == "figure" and any(e not in entry.vocab for e in entities):
-            return "subject"  # "réhabilités par Habitat Sud": the region's figure is not Habitat Sud's
+        if fact.kind not in ("contact", "person") and any(e not in entry.vocab for e in entities):
+            # "réhabilités par Habitat Sud": the region's figure is not Habitat Sud's; "où ont eu lieu
+            # les rencontres X ?" is not answered by where another event took place
+            return "subject"
         if fact.kind == "contact" and any(e not in entry.symbols.entities and e not in entry.vocab for e in entities):
             return "subject"  # an article's contact is not the contact of a body it does not name
         if role is not None:

@@ -37,6 +37,7 @@ UNKNOWN_PLACE_ONLY = "Je n’ai pas ce chiffre pour {place} ; je l’ai pour {ot
 UNKNOWN_PLACE_TOPIC = "Je n’ai pas d’information sur ce sujet pour {place}."
 UNKNOWN_ROLE = "Je ne trouve pas de « {role} »{of} dans mes documents."
 UNKNOWN_SUBJECT = "Je n’ai pas ce chiffre pour {subject} ; celui que j’ai concerne {other}."
+UNKNOWN_ABOUT = "Je ne trouve pas cette information pour {subject} dans mes documents."
 UNKNOWN_CONTACT = "Je n’ai pas de contact pour {subject} dans mes documents."
 UNKNOWN_CHANNEL = "Mes documents ne donnent pas {channel} ; voici ce qu’ils donnent :"
 UNKNOWN_ITEM = "{title} : la liste compte {count} {noun}, il n’y en a pas de numéro {n}."

@@ -92,6 +92,8 @@ def _subject(r: Replies, query: Query, near: list[Fact]) -> list[str]:
     name = r.lexicon.entity_names.get(foreign[0][1:], foreign[0][1:]) if foreign else ""
     if fact.kind == "contact":  # the contacts the base has are offered as buttons, not given as X's
         return [texts.UNKNOWN_CONTACT.format(subject=name)]
+    if fact.kind != "figure":
+        return [texts.UNKNOWN_ABOUT.format(subject=name)]
     other = r.lexicon.entity_names.get(fact.subject, fact.subject)
     return [texts.UNKNOWN_SUBJECT.format(subject=name, other=other)]
 
