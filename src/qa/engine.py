@@ -24,7 +24,7 @@ from .render import MAX_REPLY, source_of
 from .replies import Replies
 from .resolve import Resolver, Shared
 from .rules import Decider
-from .segment import REQUEST, parts, split_and
+from .segment import REQUEST, parts, question_tail, split_and
 
 __all__ = ["Engine"]
 
@@ -149,6 +149,13 @@ class Engine:
         answer, decision = self._one(text, context, shared)
         if " et " not in text or (answer.status == "answered" and (decision is None or decision.cover >= SPLIT_COVER)):
             return answer, decision
+        tail = question_tail(text)
+        if answer.status != "answered" and tail:
+            # "... ma collègue m'a dit que vous aviez les chiffres, du coup je voulais savoir combien
+            # de ... ?": the question is the end; what comes before only chats (it names nothing else).
+            found, why = self._one(tail, context, shared)
+            if found.status == "answered" and self._only_chats(text[: len(text) - len(tail)], found):
+                return found, why
         # "aides à la mobilité et ménages accompagnés dans le Cher ?": two questions in one.
         for left, right in split_and(text):
             both = self._several([left, f"et {right}"], context, split=False)
@@ -190,6 +197,15 @@ class Engine:
         unanswered = [p for p in done if p.answer.status != "answered" and "?" in p.text]
         chosen = sorted([*answered, *unanswered], key=lambda p: done.index(p))[:MAX_QUESTIONS]
         return self._combine(chosen)
+
+    def _only_chats(self, prefix: str, answer: Answer) -> bool:
+        """Whether the words before a question name no place, year, role or thing the answer is not about."""
+        reading = self.read(prefix)
+        cited = [self._facts[f] for f in answer.facts]
+        vocab = frozenset().union(*(self.index.entries[f.id].vocab for f in cited))
+        places = {f.place for f in cited}
+        return (reading.role is None and all(y in {f.year for f in cited} for y in reading.years)
+                and all(p in places for p in reading.places) and all(e in vocab for e in reading.entities))
 
     @staticmethod
     def _telling(part: _Part) -> tuple[bool, bool, bool]:

@@ -199,10 +199,12 @@ class Lexicon:
         best = min(matches, key=lambda m: (m[1], len(m[0]) < len(word), -len(m[0]), m[0]))
         return str(best[0])
 
-    def symbolize(self, words: list[str], positions: list[int] | None = None) -> tuple[list[str], list[str]]:
+    def symbolize(self, words: list[str], positions: list[int] | None = None,
+                  sizes: list[int] | None = None) -> tuple[list[str], list[str]]:
         """Greedy longest-phrase matching; returns (symbols, unmatched content words).
 
-        When `positions` is given, the index of each symbol's first word is appended to it.
+        When `positions` (and `sizes`) are given, the index of each symbol's first word (and
+        its number of words) is appended to them.
         """
         out: list[str] = []
         unknown: list[str] = []
@@ -221,19 +223,20 @@ class Lexicon:
                 out.append(symbol)
                 if positions is not None:
                     positions.append(i)
+                if sizes is not None:
+                    sizes.append(size)
                 i += size
                 break
             else:
                 word = words[i]
-                if word.isdigit() or word.startswith("#") or DECIMAL.fullmatch(word):
+                number = word.isdigit() or word.startswith("#") or bool(DECIMAL.fullmatch(word))
+                if number or word not in self.stopwords:
                     out.append(word)
                     if positions is not None:
                         positions.append(i)
-                elif word not in self.stopwords:
-                    out.append(word)
-                    if positions is not None:
-                        positions.append(i)
-                    if word not in self._vocabulary or word in self.outside:
+                    if sizes is not None:
+                        sizes.append(1)
+                    if not number and (word not in self._vocabulary or word in self.outside):
                         unknown.append(word)
                 i += 1
         return out, unknown

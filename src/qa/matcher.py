@@ -68,12 +68,14 @@ class FactSymbols:
     counts: frozenset[str] = frozenset()  # what a figure counts: its unit and key concepts
     phrasing_keys: tuple[frozenset[str], ...] = ()  # each phrasing's concepts: a weaker key
     entities: frozenset[str] = frozenset()  # every entity its document names (for contacts)
+    quoted: frozenset[str] = frozenset()  # the concepts of its quote: what else the sentence says
 
     def to_json(self) -> str:
         return json.dumps({
             "keys": [sorted(k) for k in self.keys], "vocab": sorted(self.vocab),
             "places": sorted(self.places), "phrasings": list(self.phrasings), "counts": sorted(self.counts),
             "phrasing_keys": [sorted(k) for k in self.phrasing_keys], "entities": sorted(self.entities),
+            "quoted": sorted(self.quoted),
         }, ensure_ascii=False)
 
     @classmethod
@@ -81,7 +83,8 @@ class FactSymbols:
         data = json.loads(text)
         return cls(tuple(frozenset(k) for k in data["keys"]), frozenset(data["vocab"]),
                    frozenset(data["places"]), tuple(data["phrasings"]), frozenset(data["counts"]),
-                   tuple(frozenset(k) for k in data["phrasing_keys"]), frozenset(data["entities"]))
+                   tuple(frozenset(k) for k in data["phrasing_keys"]), frozenset(data["entities"]),
+                   frozenset(data["quoted"]))
 
     @classmethod
     def of(cls, fact: Fact, lexicon: Lexicon, *, document_text: str = "", document_title: str = "") -> FactSymbols:
@@ -142,6 +145,7 @@ class FactSymbols:
             ),
             entities=frozenset(s for s in lexicon.symbols(document_text) if s.startswith("@"))
             if fact.kind == "contact" else frozenset(),
+            quoted=frozenset(s for s in quote if ":" not in s),
         )
 
 

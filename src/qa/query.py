@@ -24,6 +24,8 @@ Reason = Literal[
     "subject",  # the figure exists, not for that body
     "kind",  # the facts found answer another kind of question
     "counted",  # "combien de X": no figure counts X
+    "metric",  # the figures found measure something else
+    "target",  # the base has a target for it, not a result
     "channel",  # a contact channel the documents do not give
     "item",  # a list item that does not exist ("la septième" of six)
     "name",  # a name several people share
@@ -68,3 +70,4 @@ class Decision:
     verdict: Verdict = ""  # a check's answer: "Oui", "Non"...
     lead: str = ""  # a sentence before the facts ("Je n'ai ce chiffre que pour 2019 :")
     mentions: tuple[Fact, ...] = field(default=())  # sub-place figures shown after the answer
+    missing: tuple[tuple[str | None, int | None], ...] = ()  # compared scopes (place, year) the base lacks

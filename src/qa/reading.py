@@ -48,6 +48,11 @@ _ASKS = re.compile(
 _MORE = re.compile(r"\b(?:plus de|au moins|plus que|depasse|superieur a|au dela de)\s+(\d+(?:\.\d+)?)")
 _LESS = re.compile(r"\b(?:moins de|moins que|inferieur a|pas plus de|au plus)\s+(\d+(?:\.\d+)?)")
 _OR = re.compile(r"\b(\d+(?:\.\d+)?)\s+(?:\w+\s+)?ou\s+(\d+(?:\.\d+)?)\b")
+# Targets, in a question or in a fact: "objectif", "prévus", "d'ici 2030", "à rénover".
+AIMS = re.compile(
+    r"\b(?:objectif\w*|cible\w*|vise\w*|prevu\w*|ambition\w*|engage\w*|de ici|a (?:renover|construire|produire|"
+    r"rehabiliter|loger|livrer)|horizon)\b"
+)
 _LAST = ("dernier", "derniere", "ultime")
 _FILLERS = frozenset({"y", "a", "t", "il", "ont", "sont", "est", "ete", "avait", "avaient", "en", "au", "total"})
 # What the documents cannot settle: what came after them ("la prochaine", "a-t-elle finalement").
@@ -83,6 +88,7 @@ class Reading:
     numbers: tuple[float, ...] = ()  # what a check proposes, at full scale (72 millions -> 72e6)
     months: tuple[str, ...] = ()
     future: bool = False  # about what came after the documents: a check they cannot settle
+    aims: bool = False  # asks for a target ("objectif", "prévus", "d'ici 2030", "à rénover")
     pronoun: bool = False  # "il", "son", "la contacter": someone named before
     negation: bool = False  # "qui n'est pas partenaire": not something the base can list
     unknown: tuple[str, ...] = ()  # content words that no fact nor lexicon entry knows
@@ -146,7 +152,11 @@ def read(lexicon: Lexicon, question: str, *, list_nouns: frozenset[str] = frozen
     words = [lexicon.correct(w) for w in lexicon.normalize(question).split()]
     normalized = " ".join(words)
     positions: list[int] = []
-    symbols, unknown = lexicon.symbolize(words, positions)
+    sizes: list[int] = []
+    symbols, unknown = lexicon.symbolize(words, positions, sizes)
+    named = {i for s, p, n in zip(symbols, positions, sizes, strict=True) if s.startswith(("@", "geo:"))
+             for i in range(p, p + n)}
+    free = " ".join(w for i, w in enumerate(words) if i not in named)  # "FHS-AURA" is a name, not "will have"
     concepts: list[str] = []
     years: list[int] = []
     places: list[str] = []
@@ -197,13 +207,13 @@ def read(lexicon: Lexicon, question: str, *, list_nouns: frozenset[str] = frozen
     if words and (words[0] in ("ou", "where") or words[-1] == "ou"):
         kinds.add("where")  # "où est ...", "c'était où ?"
     text = f" {normalized} "
-    check, numbers = _check(words, normalized, kinds, item, asked=question.rstrip().endswith("?"))
+    check, numbers = _check(words, free, kinds, item, asked=question.rstrip().endswith("?"))
     if check is not None and _ASKS.search(fold(question).strip().replace("est-ce que", "").replace("est ce que", "")) \
             and check == "yesno":
         check = None  # "qu'a-t-il dit ?" asks; only "est-ce que ..." both asks and checks
     persons = [c for c in concepts if c.startswith("@") and lexicon.entity_kinds.get(c[1:]) == "person"]
     asks = bool(_ASKS.search(fold(question).strip().replace("est-ce que", "").replace("est ce que", "")))
-    states = bool(_STATES.search(normalized)) and question.rstrip().endswith("?") and not asks
+    states = bool(_STATES.search(free)) and question.rstrip().endswith("?") and not asks
     if check is None and not asks and not kinds - {"what"} and (states or (persons and (role or len(persons) < len(
             [c for c in concepts if c.startswith("@")])))) and (states or question.rstrip().endswith("?")):
         check = "yesno"  # "Dupont il dirige Habitat Sud ?", "la convention, c'était à Arras ?"
@@ -232,7 +242,8 @@ def read(lexicon: Lexicon, question: str, *, list_nouns: frozenset[str] = frozen
         check=check,
         numbers=numbers,
         months=months,
-        future=bool(_FUTURE.search(normalized)),
+        future=bool(_FUTURE.search(free)),
+        aims=bool(AIMS.search(normalized)),
         pronoun=bool(_PRONOUNS & set(words)) or bool(_CLITIC.search(normalized)),
         negation=bool(_NEGATED_QUESTION.search(_unquoted(lexicon, question))),
         unknown=tuple(unknown),

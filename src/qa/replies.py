@@ -154,6 +154,10 @@ class Replies:
             lines.append(Line(texts.ONLY_YEARS.format(place=self.places.the(facts[0].place), years=years)))
         if decision.verdict:
             lines.append(Line(texts.VERDICTS[decision.verdict]))
+        for place, year in decision.missing:  # a compared scope the base lacks, on its own line
+            parts = (f"pour {self.places.the(place)}" if place else "", f"en {year}" if year else "")
+            scope = " ".join(p for p in parts if p)
+            lines.append(Line(texts.MISSING_SCOPE.format(scope=scope)))
         for fact in facts:
             lines += self.fact_lines(fact)
         for fact in decision.mentions:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from rapidfuzz import fuzz
+
 from .lexicon import Lexicon
 from .query import Query
 from .reading import Reading
@@ -57,13 +59,35 @@ class Resolver:
                 found = self.places.of_kind(place, kind)
                 if found:
                     return (found,)
-        candidates = sorted({p for p in self.places.with_facts if self.places.kind(p) == kind})
-        return (candidates[0],) if len(candidates) == 1 else ()
+        # The only one the base has facts for; with several, any of them (each answers for itself).
+        return tuple(sorted({p for p in self.places.with_facts if self.places.kind(p) == kind}))
 
     def _venues(self, places: tuple[str, ...], entities: tuple[str, ...]) -> tuple[str, ...]:
         """Drop the places that are only the venue of an event named ("la convention de Vierzon")."""
         venues = {self.lexicon.entity_places.get(e[1:]) for e in entities}
         return tuple(p for p in places if p not in venues or p in self.places.with_facts)
+
+    def _local(self, entities: tuple[str, ...], concepts: dict[str, float], places: tuple[str, ...],
+               ) -> tuple[tuple[str, ...], dict[str, float]]:
+        """"le comité régional en Grand Est": a body tied to another place stands for its namesake here."""
+        if not places:
+            return entities, concepts
+        names, kinds, homes = self.lexicon.entity_names, self.lexicon.entity_kinds, self.lexicon.entity_places
+        out = []
+        for entity in entities:
+            key = entity[1:]
+            home = homes.get(key)
+            if home is None or home in places or any(self.places.contains(home, p) for p in places):
+                out.append(entity)
+                continue
+            local = [k for k, h in homes.items() if h in places and kinds.get(k) == kinds.get(key)]
+            best = max(local, key=lambda k: fuzz.ratio(names[key], names.get(k, k)), default=None)
+            if best is not None and fuzz.ratio(names[key], names.get(best, best)) >= 60:
+                concepts = {(f"@{best}" if c == entity else c): w for c, w in concepts.items()}
+                out.append(f"@{best}")
+            else:
+                out.append(entity)
+        return tuple(out), concepts
 
     # ------------------------------------------------------------------- lists
     def list_of(self, reading: Reading, entities: tuple[str, ...], context: Context | None) -> str | None:
@@ -107,6 +131,12 @@ class Resolver:
         # A check's numbers are what it proposes, not what it is about: "612 c'est la région ?"
         concepts = {c: 1.0 for c in reading.concepts if not (reading.check and c[0].isdigit())}
         entities = reading.entities
+        if reading.check and len(entities) > 1:
+            # "le contact de X, c'est bien Y ?": Y is what is checked, X what is asked about.
+            asked = tuple(e for e in entities if e not in self._persons)
+            if asked:
+                concepts = {c: w for c, w in concepts.items() if c in asked or not c.startswith("@")}
+                entities = asked
         places = self.region_words(reading, context)
         role = reading.role
         years = reading.years
@@ -126,11 +156,15 @@ class Resolver:
                 years, years_carried = (context.year,), True
             if not places and context.places:
                 places, places_carried = context.places, True
-        if role and not entities and places and reading.places + ((reading.place_kind,) if reading.place_kind else ()):
-            authority = self.places.authority.get(places[0])
-            if authority:  # "le président de la région" is the president of the Région
-                entities = (f"@{authority}",)
-                concepts[f"@{authority}"] = 1.0
+        authorities = tuple(f"@{a}" for a in (self.places.authority.get(p) for p in places) if a)
+        if authorities and not entities and (reading.places or reading.place_kind):
+            if role:  # "le président de la région" is the president of the Région
+                entities = authorities
+                concepts.update({a: 1.0 for a in authorities})
+            elif reading.place_kind and "who" in reading.kinds:
+                for authority in authorities:  # "qui représentait la Région ?"
+                    concepts.setdefault(authority, FOLLOWUP_WEIGHT)
+        entities, concepts = self._local(entities, concepts, places)
         places = self._venues(places, entities)
         list_id, item = self._item(reading, entities, context)
         if item is not None:

@@ -8,7 +8,8 @@ let the next rule try. The order is the policy, read top to bottom:
 3. `role_check`: "Dupont dirige Habitat Sud ?" -> what the person is, yes or no;
 4. `counterpart`: "et dans le Cher ?", "et en 2018 ?", "et celui des Bretagne ?";
 5. `slots_only`: "Cher", "chiffres 2019" -> what the base holds for those slots;
-6. `match`: score the facts the slots allow, then answer, list a metric, ask, or explain.
+6. `scopes`: one figure compared across places or years -> each figure, side by side;
+7. `match`: score the facts the slots allow, then answer, list a metric, ask, or explain.
 
 Thresholds were set on the dev set and the project's cases together; they are shared by
 every document, never tuned for one.
@@ -39,7 +40,7 @@ CLARIFY_MIN = 0.42  # candidates worth offering in a clarification
 CLARIFY_BAND = 0.15  # how close to the best a candidate must be to be offered
 CLARIFY_MAX = 5  # candidates offered at most
 LIST_MAX = 5  # figures of one metric listed at most
-PLACE_BONUS = 0.05  # a fact of the very place asked comes before a fact without a place
+PLACE_BONUS = MARGIN  # a fact of the very place asked comes before a fact without a place
 SAME_KIND_BONUS = 0.05  # in a follow-up, a fact of the kind just answered comes first
 
 # A fact that speaks of what comes after its document: a target, a next meeting.
@@ -210,6 +211,42 @@ class Decider:
         reason: Reason = "place" if query.places else "year" if query.years else "empty"
         return Decision(status="unknown", reason=reason)
 
+    def scopes(self, query: Query, context: Context | None) -> Decision | None:
+        """"X en Grand Est en 2023 contre X en Bretagne en 2019", "entre 2018 et 2019": each scope.
+
+        The figure of each place and year named, side by side, each with its source; the bot
+        computes nothing (no difference, no ratio) that no document states.
+        """
+        places = list(query.places) if not query.places_carried else []
+        years = [y for y in query.years if y] if not query.years_carried else []
+        if len(places) < 2 and len(years) < 2:
+            return None
+        what = self.match(replace(query, places=(), years=()), context)
+        figures = [f for f in (*what.facts, *what.near) if f.kind == "figure" and f.metric]
+        if not figures:
+            return None
+        metric = figures[0].metric or ""
+        if len(places) == len(years):
+            pairs: list[tuple[str | None, int | None]] = list(zip(places, years, strict=True))
+        elif len(places) >= 2:
+            pairs = [(p, years[0] if years else None) for p in places]
+        else:
+            pairs = [(places[0] if places else None, y) for y in years]
+        found: list[Fact] = []
+        missing: list[tuple[str | None, int | None]] = []
+        for place, year in pairs:
+            fits = [f for f in self.by_metric.get(metric, []) if (place is None or f.place == place)
+                    and (year is None or f.year == year)]
+            if fits:
+                found += self._ordered(fits, (place,) if place else (), (year,) if year else ())[:1 if place else 2]
+            else:
+                missing.append((place, year))
+        if not found:
+            reason: Reason = "place" if places else "year"
+            return Decision(status="unknown", reason=reason, near=tuple(self.by_metric.get(metric, [])[:3]))
+        return Decision(status="answered", facts=tuple(dict.fromkeys(found))[:LIST_MAX], confidence=what.confidence,
+                        missing=tuple(missing))
+
     def match(self, query: Query, context: Context | None) -> Decision:
         ids, rest = self.index.candidates(query.concepts, years=query.years, places=query.places)
         allowed: list[str] = []
@@ -237,6 +274,10 @@ class Decider:
             group = self._metric_group(best, scored, query)
             if group is not None:
                 return group
+        if best is not None and best.fact.kind == "contact":
+            card = self._contact_card(best, scored)
+            if card is not None:
+                return card
         runner = scored[1] if len(scored) > 1 else None
         if best and confident and (runner is None or best.score - runner.score >= MARGIN):
             return Decision(status="answered", facts=(best.fact,), confidence=min(best.score, 1.0),
@@ -290,6 +331,16 @@ class Decider:
         return Decision(status="answered", facts=tuple(ordered[:LIST_MAX]), confidence=min(best.score, 1.0),
                         rule="metric_list")
 
+    def _contact_card(self, best: Scored, scored: list[Scored]) -> Decision | None:
+        """"contact presse ?": the e-mail and the phone of one contact are one answer, not a menu."""
+        same = [s.fact for s in scored if s.fact.kind == "contact" and s.score >= best.score - CLARIFY_BAND
+                and (s.fact.person or s.fact.quote) == (best.fact.person or best.fact.quote)]
+        others = [s for s in scored if s.fact not in same and s.score > best.score - MARGIN]
+        if len(same) < 2 or others or best.question_cover < COVER_MIN / 2:
+            return None
+        return Decision(status="answered", facts=tuple(same), confidence=min(best.score, 1.0),
+                        cover=best.question_cover, rule="contact_card")
+
     def _fits_every_slot(self, best: Scored, query: Query) -> bool:
         """One candidate that agrees with everything the question names is an answer, not a menu."""
         vocab = self.index.entries[best.fact.id].vocab
@@ -320,5 +371,6 @@ RULES: tuple[Rule, ...] = (
     Decider.role_check,
     Decider.counterpart,
     Decider.slots_only,
+    Decider.scopes,
     Decider.match,
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["REQUEST", "parts", "split_and"]
+__all__ = ["REQUEST", "parts", "question_tail", "split_and"]
 
 MAX_PARTS = 12  # a flood of sentences is read up to here
 _QUESTION_WORDS = (
@@ -48,6 +48,15 @@ def parts(message: str) -> list[str]:
             if clause and clause.strip(" ,;:"):
                 out.append(clause.strip(" ,;:"))
     return out[-MAX_PARTS:]
+
+
+_TAIL = re.compile(r"\b(?:combien|qui|quel|quelle|quels|quelles|où|quand|comment)\b", re.IGNORECASE)
+
+
+def question_tail(part: str) -> str:
+    """The end of a part from its last question word ("..., du coup je voulais savoir combien ..."), or ""."""
+    found = list(_TAIL.finditer(part))
+    return part[found[-1].start():] if found and found[-1].start() > 0 else ""
 
 
 def split_and(part: str) -> list[tuple[str, str]]:

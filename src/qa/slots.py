@@ -10,6 +10,7 @@ from __future__ import annotations
 from .lexicon import Lexicon
 from .matcher import KIND_ATTRIBUTES, FactIndex
 from .query import Query, Reason
+from .reading import AIMS
 from .records import Fact
 
 __all__ = ["Slots"]
@@ -26,6 +27,16 @@ class Slots:
         for place in list(known):
             known.update(self.places.ancestors(place))
         self._known = frozenset(known)
+        # Figures that are targets, not results: "s'est fixé un objectif de", "d'ici 2030".
+        self._targets = frozenset(
+            e.fact.id for e in index.entries.values() if e.fact.kind == "figure"
+            and AIMS.search(lexicon.normalize(f"{e.fact.attribute} {e.fact.quote}"))
+        )
+        # The words that name what figures measure, whatever the document ("réhabilités", "neufs").
+        self._metric_words = frozenset(
+            s for m in lexicon.metrics.values() for w in (m.get("label", ""), *m.get("words", []))
+            for s in lexicon.symbols(w)
+        )
 
     def excluded(self, fact: Fact, query: Query) -> Reason | None:
         entry = self.index.entries[fact.id]
@@ -47,7 +58,14 @@ class Slots:
         if query.check and reading.numbers and fact.kind not in ("membership", "list") and not self._has_number(fact):
             return "kind"  # "19,8 millions, je confirme ?" is checked against a figure
         if "count" in reading.kinds and fact.kind in ("membership", "list") and not reading.counted:
-            return "counted"  # "combien la Banque des Territoires a mis ?" is not a count of partners
+            return "counted"  # "combien la banque a mis ?" is not a count of partners
+        numbered = fact.kind in ("figure", "membership", "list") or self._has_number(fact)
+        if "count" in reading.kinds and not numbered:
+            return "kind"  # "combien coûte l'inscription ?" is not answered by where to register
+        if fact.kind == "figure" and fact.id in self._targets and not reading.aims:
+            return "target"  # "combien de logements rénovés ?" is not answered by how many are to be
+        if fact.kind == "figure" and self._other_measure(entry.vocab | entry.symbols.quoted, query):
+            return "metric"  # "objectif de logements réhabilités" is not the target of new dwellings
         counts = entry.symbols.counts
         if reading.counted and self.index.counted(reading.counted) not in counts:
             # "combien de salariés" is not answered by a number of aids, nor "combien de
@@ -81,6 +99,10 @@ class Slots:
                 return "entity"
         return None
 
+    def _other_measure(self, vocab: frozenset[str], query: Query) -> bool:
+        """The question names what a figure measures with a word this figure's measure lacks."""
+        return any(w >= 1.0 and c in self._metric_words and c not in vocab for c, w in query.concepts.items())
+
     def _has_number(self, fact: Fact) -> bool:
         return fact.value_number is not None or any(w[0].isdigit() for w in self.lexicon.normalize(fact.value).split())
 
@@ -91,7 +113,7 @@ class Slots:
             return False  # several years are compared one scope at a time; 0 is "l'an dernier"
         if fact.year is not None:
             return fact.year in years
-        return fact.kind != "figure" and str(years[0]) in fact.quote
+        return str(years[0]) in fact.quote  # "engagé depuis 2019", "d'ici 2030"
 
     def _place_fits(self, fact: Fact, places: tuple[str, ...], *, carried: bool) -> bool:
         entry = self.index.entries[fact.id]
@@ -113,4 +135,7 @@ class Slots:
         if kinds == {"when"} and first in KIND_ATTRIBUTES["where"]:
             return True
         reverse = any(c[0].isdigit() for c in query.reading.concepts)
-        return kinds == {"what"} and fact.kind == "figure" and not reverse and query.check is None
+        # "c'est quoi <a name> ?" asks what it is, not one of its figures; "c'est quoi l'objectif de
+        # logements neufs ?" asks for a figure.
+        names_only = all(c.startswith("@") for c in query.reading.concepts)
+        return kinds == {"what"} and fact.kind == "figure" and names_only and not reverse and query.check is None

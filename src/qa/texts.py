@@ -41,6 +41,7 @@ UNKNOWN_ABOUT = "Je ne trouve pas cette information pour {subject} dans mes docu
 UNKNOWN_CONTACT = "Je n’ai pas de contact pour {subject} dans mes documents."
 UNKNOWN_CHANNEL = "Mes documents ne donnent pas {channel} ; voici ce qu’ils donnent :"
 UNKNOWN_ITEM = "{title} : la liste compte {count} {noun}, il n’y en a pas de numéro {n}."
+UNKNOWN_TARGET = "Je n’ai pas ce chiffre ; mes documents donnent seulement un objectif :"
 UNKNOWN_UNSETTLED = "Mes documents ne permettent pas de répondre par oui ou par non. Voici ce qu’ils disent :"
 
 CHANNEL_NAMES = {
@@ -54,6 +55,7 @@ CLARIFY_NAME = "Plusieurs personnes portent le nom « {name} ». Vouliez-vous di
 CLARIFY_HINT = "Répondez par le numéro, ou précisez votre question."
 
 VERDICTS = {"oui": "Oui.", "non": "Non.", "neither": "Ni l’un ni l’autre."}
+MISSING_SCOPE = "Je n’ai pas ce chiffre {scope}."
 ONLY_YEARS = "Pour {place}, je n’ai ce chiffre que pour {years} :"
 CONTACT_FOR = "Contact indiqué dans « {title} » :"
 PART_UNKNOWN = "« {part} » : {reply}"

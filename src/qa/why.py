@@ -39,6 +39,8 @@ def explain(r: Replies, query: Query, decision: Decision) -> tuple[list[str], li
                                          noun=noun + ("s" if count > 1 and not noun.endswith("s") else ""),
                                          n=query.item)
         return [line], [], [r.suggest(head)]
+    if reason == "target" and near:
+        return [texts.UNKNOWN_TARGET], near[:1], suggestions
     if reason == "year":
         return _year(r, query, near), [], suggestions
     if reason == "place" and query.places:
