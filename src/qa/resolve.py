@@ -82,8 +82,9 @@ class Resolver:
                 continue
             local = [k for k, h in homes.items() if h in places and kinds.get(k) == kinds.get(key)]
             name = names.get(key, key)
-            best = max(local, key=lambda k: fuzz.ratio(name, names.get(k, k)), default=None)
-            if best is not None and fuzz.ratio(name, names.get(best, best)) >= 60:
+            scores = {k: fuzz.ratio(name, names.get(k, k)) for k in local}
+            best = max(scores, key=lambda k: scores[k], default=None)
+            if best is not None and scores[best] >= 60:
                 concepts = {(f"@{best}" if c == entity else c): w for c, w in concepts.items()}
                 out.append(f"@{best}")
             else:
