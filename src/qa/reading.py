@@ -57,7 +57,8 @@ _LAST = ("dernier", "derniere", "ultime")
 _FILLERS = frozenset({"y", "a", "t", "il", "ont", "sont", "est", "ete", "avait", "avaient", "en", "au", "total"})
 # What the documents cannot settle: what came after them ("la prochaine", "a-t-elle finalement").
 _FUTURE = re.compile(
-    r"\b(?:prochaine?|aura|auront|sera|seront|finalement|au final|futur\w*|a permis|ont permis|abouti\w*|"
+    r"\b(?:prochaine?|aura|auront|sera|seront|finalement|au final|toujours?|futur\w*|a permis|ont permis|"
+    r"abouti\w*|"
     r"depuis (?:sa|la|leur|son) (?:signature|creation|lancement)|a ete vote\w*|a ete adopte\w*)\b"
 )
 _STEPS = {"suivant": 1, "suivante": 1, "prochain": 1, "prochaine": 1, "precedent": -1, "precedente": -1}

@@ -128,7 +128,8 @@ class Resolver:
         return (list_id, None) if reading.list_noun else (None, None)
 
     # ------------------------------------------------------------------ query
-    def query(self, reading: Reading, context: Context | None = None, shared: Shared | None = None) -> Query:
+    def query(self, reading: Reading, context: Context | None = None, shared: Shared | None = None, *,
+              places: tuple[str, ...] | None = None) -> Query:
         """The question with its slots resolved; with a context, a follow-up of it."""
         # A check's numbers are what it proposes, not what it is about: "612 c'est la région ?"
         concepts = {c: 1.0 for c in reading.concepts if not (reading.check and c[0].isdigit())}
@@ -139,7 +140,8 @@ class Resolver:
             if asked:
                 concepts = {c: w for c, w in concepts.items() if c in asked or not c.startswith("@")}
                 entities = asked
-        places = self.region_words(reading, context)
+        if places is None:
+            places = self.region_words(reading, context)
         role = reading.role
         years = reading.years
         years_carried = places_carried = False

@@ -23,6 +23,7 @@ from dataclasses import replace
 
 from rapidfuzz import fuzz
 
+from . import compare
 from .checks import verify, verify_place
 from .lexicon import Lexicon
 from .matcher import FactIndex, Scored
@@ -39,7 +40,7 @@ MARGIN = 0.08  # lead over the runner-up to answer rather than ask
 CLARIFY_MIN = 0.42  # candidates worth offering in a clarification
 CLARIFY_BAND = 0.15  # how close to the best a candidate must be to be offered
 CLARIFY_MAX = 5  # candidates offered at most
-LIST_MAX = 5  # figures of one metric listed at most
+LIST_MAX = compare.LIST_MAX  # figures of one metric listed at most
 PLACE_BONUS = MARGIN  # a fact of the very place asked comes before a fact without a place
 SAME_KIND_BONUS = 0.05  # in a follow-up, a fact of the kind just answered comes first
 
@@ -165,7 +166,7 @@ class Decider:
         years = query.years if not query.years_carried or not query.reading.places else ()
         found = [f for f in figures if (not places or f.place in places) and (not years or f.year in years)]
         if found:
-            return Decision(status="answered", facts=tuple(self._ordered(found, places, years)[:LIST_MAX]),
+            return Decision(status="answered", facts=tuple(self.ordered(found, places, years)[:LIST_MAX]),
                             confidence=1.0)
         if query.reading.places and query.years_carried:
             # The new place has this metric only for other years: say so, then give it.
@@ -179,7 +180,7 @@ class Decider:
                 or (reason == "place" and (not years or f.year in years))] or figures
         return Decision(status="unknown", reason=reason, near=tuple(near[:3]))
 
-    def _ordered(self, facts: list[Fact], places: tuple[str, ...], years: tuple[int, ...]) -> list[Fact]:
+    def ordered(self, facts: list[Fact], places: tuple[str, ...], years: tuple[int, ...]) -> list[Fact]:
         """The order the user named places and years in, else broadest place and latest year first."""
         def rank(f: Fact) -> tuple[int, int, int, str]:
             place_rank = places.index(f.place) if f.place in places else self.places.depth(f.place or "") + 10
@@ -212,40 +213,8 @@ class Decider:
         return Decision(status="unknown", reason=reason)
 
     def scopes(self, query: Query, context: Context | None) -> Decision | None:
-        """"X en Grand Est en 2023 contre X en Bretagne en 2019", "entre 2018 et 2019": each scope.
-
-        The figure of each place and year named, side by side, each with its source; the bot
-        computes nothing (no difference, no ratio) that no document states.
-        """
-        places = list(query.places) if not query.places_carried else []
-        years = [y for y in query.years if y] if not query.years_carried else []
-        if len(places) < 2 and len(years) < 2:
-            return None
-        what = self.match(replace(query, places=(), years=()), context)
-        figures = [f for f in (*what.facts, *what.near) if f.kind == "figure" and f.metric]
-        if not figures:
-            return None
-        metric = figures[0].metric or ""
-        if len(places) == len(years):
-            pairs: list[tuple[str | None, int | None]] = list(zip(places, years, strict=True))
-        elif len(places) >= 2:
-            pairs = [(p, years[0] if years else None) for p in places]
-        else:
-            pairs = [(places[0] if places else None, y) for y in years]
-        found: list[Fact] = []
-        missing: list[tuple[str | None, int | None]] = []
-        for place, year in pairs:
-            fits = [f for f in self.by_metric.get(metric, []) if (place is None or f.place == place)
-                    and (year is None or f.year == year)]
-            if fits:
-                found += self._ordered(fits, (place,) if place else (), (year,) if year else ())[:1 if place else 2]
-            else:
-                missing.append((place, year))
-        if not found:
-            reason: Reason = "place" if places else "year"
-            return Decision(status="unknown", reason=reason, near=tuple(self.by_metric.get(metric, [])[:3]))
-        return Decision(status="answered", facts=tuple(dict.fromkeys(found))[:LIST_MAX], confidence=what.confidence,
-                        missing=tuple(missing))
+        """One figure (or role) across several places or years: see `qa.compare`."""
+        return compare.scopes(self, query, context)
 
     def match(self, query: Query, context: Context | None) -> Decision:
         ids, rest = self.index.candidates(query.concepts, years=query.years, places=query.places)
@@ -321,7 +290,7 @@ class Decider:
         group = [s.fact for s in scored if s.fact.metric == metric and s.score >= best.score - CLARIFY_BAND]
         if len(group) < 2:
             return None
-        ordered = self._ordered(group, query.places, query.years)
+        ordered = self.ordered(group, query.places, query.years)
         tops = [f for f in ordered if not any(self.places.contains(o.place or "", f.place or "")
                                                  for o in ordered if o is not f and o.place)]
         subs = [f for f in ordered if f not in tops]
