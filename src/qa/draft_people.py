@@ -76,7 +76,7 @@ class Org:
 
 
 _TOKEN = re.compile(r"[\w’'-]+|[^\w\s]")
-_CONNECTORS = frozenset("de des du la le l' l’ d' d’ pour et en à sur aux au".split())
+_CONNECTORS = frozenset(["de", "des", "du", "la", "le", "l'", "l’", "d'", "d’", "pour", "et", "en", "à", "sur", "aux", "au"])
 _STOPS = re.compile(r"(?:chargée?s?|déléguée?s?|depuis|dont|qui|que|où|a|est|ont|sera|organise|rassemble|"
                     r"représente|soutient|gère|regroupe|fédère|réunit|accueille|s|se)$")
 
@@ -143,7 +143,7 @@ def _role_and_org(base: Base, phrase: str) -> tuple[str | None, str, str, bool]:
         role_key, length = found
     rest = phrase[length:]
     org = ""
-    m = re.match(rf"\s*(?:de\s+la|de\s+l[’']|du|des|de|d[’']|au|à\s+la)\s*(.+)", rest)
+    m = re.match(r"\s*(?:de\s+la|de\s+l[’']|du|des|de|d[’']|au|à\s+la)\s*(.+)", rest)
     if m:
         org = re.split(r"\s+(?:chargée?s?|déléguée?s?|depuis|dont|qui|où|en charge)\b|[,;:.«(]", m.group(1))[0].strip()
     return role_key, phrase[: length + len(rest.split(",")[0])].strip(), org, new

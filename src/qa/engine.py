@@ -259,8 +259,10 @@ class Engine:
             keep = max(1, len(chosen) - 1)
             return self._combine(chosen[:keep])
         answered = [p.answer for p in chosen if p.answer.status == "answered"]
+        # Answered only when every question is: a part left unanswered makes the whole reply partial.
+        status = "answered" if len(answered) == len(chosen) else "unknown"
         return Answer(
-            status="answered", text=text, html=markup,
+            status=status, text=text, html=markup,
             sources=tuple(dict.fromkeys(s for a in answered for s in a.sources)),
             confidence=min(a.confidence for a in answered),
             facts=tuple(dict.fromkeys(f for a in answered for f in a.facts)),

@@ -3,6 +3,7 @@
 Each rule looks at the query (and the conversation) and returns a `Decision`, or None to
 let the next rule try. The order is the policy, read top to bottom:
 
+0. `role_reference`: "qu'a dit le président de X ?" -> about that person;
 1. `list_item`: "axe 2", "la 3e priorité", "et la suivante ?" -> that item (or "there are six");
 2. `ambiguous_name`: "qui est Martin ?" with two Martins -> ask which;
 3. `role_check`: "Dupont dirige Habitat Sud ?" -> what the person is, yes or no;
@@ -108,6 +109,27 @@ class Decider:
         raise AssertionError("the last rule always decides")  # pragma: no cover
 
     # ------------------------------------------------------------------ rules
+    def role_reference(self, query: Query, context: Context | None) -> Decision | None:
+        """"qu'a dit le président du groupe X ?": the role names a person; the question is about them."""
+        reading = query.reading
+        if query.role is None or "who" in reading.kinds or query.check is not None:
+            return None
+        about = [c for c, w in query.concepts.items() if w >= 1.0 and not c.startswith(("@", "role:"))]
+        if not about:
+            return None
+        bodies = [e for e in query.entities if e not in self.people]
+        holders = [f for facts in self.people.values() for f in facts if self.lexicon.role_matches(query.role, f.role)
+                   and (not bodies or f"@{f.subject}" in bodies) and (not query.places or f.place in query.places)]
+        people = {f.person for f in holders}
+        if len(people) != 1:
+            return None
+        person = f"@{people.pop()}"
+        concepts = {c: w for c, w in query.concepts.items() if not c.startswith("role:") and c not in bodies}
+        concepts[person] = 1.0
+        named = replace(query, role=None, entities=(person,), concepts=concepts, places=())
+        decision = self._first(named, context)
+        return decision if decision.status == "answered" else None
+
     def list_item(self, query: Query, context: Context | None) -> Decision | None:
         if query.list_id is None or query.item is None:
             return None
@@ -315,7 +337,8 @@ class Decider:
         vocab = self.index.entries[best.fact.id].vocab
         named = [c for c in query.new_concepts if c.startswith(("@", "role:"))]
         # Words the base does not know are chatter around a question that names every key word.
-        chatter_ok = not query.reading.unknown or (best.key_cover >= 0.8 and best.question_cover >= 0.5)
+        # Within one question, a word the base does not know is what is asked ("dans quel contexte ?").
+        chatter_ok = not query.reading.unknown
         words = any(not c[0].isdigit() for c in query.new_concepts)  # "1+1" points at nothing
         pointed = words and (best.key_cover >= 0.5 or best.question_cover >= 0.7)
         return pointed and chatter_ok and not query.reading.outside and all(c in vocab for c in named)
@@ -335,6 +358,7 @@ class Decider:
 
 
 RULES: tuple[Rule, ...] = (
+    Decider.role_reference,
     Decider.list_item,
     Decider.ambiguous_name,
     Decider.role_check,
