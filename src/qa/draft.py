@@ -187,5 +187,6 @@ def draft_main(args: argparse.Namespace) -> int:
     for path in paths:
         print(f"  {path}")
     print(f"new in the lexicon proposal: {', '.join(f'{s} {n}' for s, n in new.items()) or 'nothing'}")
-    print("next: review each fact, delete its `draft` line, append the lexicon proposal, then `qa build` and `qa check`")
+    print("next: review each fact, delete its `draft` line, append the lexicon proposal, "
+          "then `qa build` and `qa check`")
     return 0

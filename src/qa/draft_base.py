@@ -31,7 +31,10 @@ def fold_map(text: str) -> tuple[str, list[int]]:
 
 # Words after which a place name that is also a common word ("Fontaine", "Centre") is a place.
 _PLACE_TRIGGERS = re.compile(r"(?:\b(?:à|en|dans|de|du|des|au|aux|sur)\s+(?:la\s+|le\s+|l[’'])?|d[’']|l[’'])$")
-_FUNCTION_WORDS = frozenset(["de", "du", "des", "la", "le", "les", "l", "d", "a", "au", "aux", "en", "et", "un", "une", "sur", "pour", "par", "dans"])
+_FUNCTION_WORDS = frozenset({
+    "de", "du", "des", "la", "le", "les", "l", "d", "a", "au", "aux", "en", "et", "un", "une", "sur", "pour", "par",
+    "dans",
+})
 
 
 def unit_kind(unit: str | None) -> str:

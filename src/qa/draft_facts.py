@@ -217,13 +217,15 @@ class Facts:
                 "quote": heading.text if heading is not None else found.items[0][1].text, "subject": subject,
                 "attribute": f"{noun}s", "value": f"{noun}s", "value_number": count, "noun": noun,
                 "subscribable": False, "answer": heading.text if heading is not None else f"Les {noun}s :",
-                "keywords": [noun], "phrasings": [f"quels sont les {noun}s", f"liste des {noun}s", f"combien de {noun}s"],
+                "keywords": [noun],
+                "phrasings": [f"quels sont les {noun}s", f"liste des {noun}s", f"combien de {noun}s"],
             }, [*notes, "subscribable: set true if users may subscribe to its items"])
             for n, seg, text in found.items:
                 self.add({
                     "id": f"{head['id']}-{n}", "kind": "item", "quote": seg.text, "subject": subject,
                     "attribute": f"{noun} {n}", "value": text, "list": head["id"], "n": n,
-                    "answer": f"{noun.capitalize()} {n} : {text}", "keywords": [w for w in text.split() if len(w) > 4][:1],
+                    "answer": f"{noun.capitalize()} {n} : {text}",
+                    "keywords": [w for w in text.split() if len(w) > 4][:1],
                     "phrasings": [f"{noun} {n}", text[:60]],
                 }, [])
 
@@ -280,8 +282,9 @@ class Facts:
             key = self.entity(name[0].upper() + name[1:], "event")
             date = DATE.search(seg.text)
             if date:
-                self.add({"id": f"{key}-dates", "kind": "event", "quote": seg.text, "subject": key, "attribute": "dates",
-                          "value": date.group(), "answer": seg.text, "keywords": [name.split()[0].lower()],
+                self.add({"id": f"{key}-dates", "kind": "event", "quote": seg.text, "subject": key,
+                          "attribute": "dates", "value": date.group(), "answer": seg.text,
+                          "keywords": [name.split()[0].lower()],
                           "phrasings": [f"quand a lieu {name}", f"date de {name}"]}, ["event: check the event's name"])
             venue = re.search(r"\bà\s+([A-ZÀ-Ý][\w’'-]+(?:-[A-ZÀ-Ý][\w’'-]+)*)", seg.text)
             place = next((m.key for m in self.base.place_mentions(venue.group(1))), None) if venue else None

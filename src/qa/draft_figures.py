@@ -17,10 +17,13 @@ from .draft_text import Number, Segment, fold, numbers_in_text, slug, years_in
 
 __all__ = ["Figure", "ListDraft", "attribute_of", "find_figures", "find_lists"]
 
-_NUMBER_WORD = r"(?:\d|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente|quarante|cinquante|soixante|cent)"
+_NUMBER_WORD = (r"(?:\d|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente|quarante|"
+                r"cinquante|soixante|cent)")
 _CLAUSE_END = re.compile(rf"\s*(?:[,;:.()]|\s(?:dont|contre|soit|mais|avec|alors)\s|\set\s+(?={_NUMBER_WORD}))")
-_HEAD_BEFORE = re.compile(r"(?:\b(?:un|une|le|la|son|sa|leur)\s+|\bl[’'])([a-zà-ÿ’' -]{3,40}?)\s+(?:de|d[’'])\s*(?:près de\s+|plus de\s+)?$")
-_TARGET = re.compile(r"\b(?:objectif|vise|visant|s[’']est fixé|se sont engagés|d[’']ici|cible|prévoit)\b", re.IGNORECASE)
+_HEAD_BEFORE = re.compile(r"(?:\b(?:un|une|le|la|son|sa|leur)\s+|\bl[’'])([a-zà-ÿ’' -]{3,40}?)\s+(?:de|d[’'])\s*"
+                          r"(?:près de\s+|plus de\s+)?$")
+_TARGET = re.compile(r"\b(?:objectif|vise|visant|s[’']est fixé|se sont engagés|d[’']ici|cible|prévoit)\b",
+                     re.IGNORECASE)
 _ENUMERATOR = re.compile(r"^\s*[\w’'-]+\s+(\d+)\s*:")
 
 

@@ -76,7 +76,9 @@ class Org:
 
 
 _TOKEN = re.compile(r"[\w’'-]+|[^\w\s]")
-_CONNECTORS = frozenset(["de", "des", "du", "la", "le", "l'", "l’", "d'", "d’", "pour", "et", "en", "à", "sur", "aux", "au"])
+_CONNECTORS = frozenset({
+    "de", "des", "du", "la", "le", "l'", "l’", "d'", "d’", "pour", "et", "en", "à", "sur", "aux", "au",
+})
 _STOPS = re.compile(r"(?:chargée?s?|déléguée?s?|depuis|dont|qui|que|où|a|est|ont|sera|organise|rassemble|"
                     r"représente|soutient|gère|regroupe|fédère|réunit|accueille|s|se)$")
 
@@ -160,8 +162,8 @@ def _clause(text: str, start: int, end: int) -> tuple[int, int]:
 def find_people(base: Base, segments: list[Segment]) -> list[Person]:
     people: list[Person] = []
     roles = "|".join(re.escape(w) for w in sorted({w for w in base.role_words()}, key=len, reverse=True))
-    before_name = re.compile(rf"{_ARTICLE}(?P<role>(?:{roles})\b[^,;:«»]*?),\s+(?P<name>{NAME})(?=\s*[,.;:]|\s+(?:a|avait|est|qui)\b)",
-                             re.IGNORECASE)
+    before_name = re.compile(rf"{_ARTICLE}(?P<role>(?:{roles})\b[^,;:«»]*?),\s+(?P<name>{NAME})"
+                             r"(?=\s*[,.;:]|\s+(?:a|avait|est|qui)\b)", re.IGNORECASE)
     after_name = re.compile(rf"(?<![\w-])(?P<name>{NAME}),\s+(?P<role>[^,;«»]+?)(?=\s*(?:[,;.«»]|$))")
     for seg in segments:
         text = seg.text

@@ -89,7 +89,8 @@ def _sentences(text: str, start: int) -> list[tuple[str, int]]:
 def _is_heading(line: str) -> bool:
     """A short line without a final full stop: a headline, a section title, a byline."""
     stripped = line.strip()
-    return 0 < len(stripped) <= 140 and not stripped.endswith((".", ";", "!", "?", "…", ",")) and not _BULLET.match(line)
+    ends = stripped.endswith((".", ";", "!", "?", "…", ","))
+    return 0 < len(stripped) <= 140 and not ends and not _BULLET.match(line)
 
 
 def segments(text: str) -> list[Segment]:
@@ -231,8 +232,8 @@ def numbers_in_text(text: str, skip: list[tuple[int, int]] | None = None) -> lis
             continue  # "les deux filiales": a reference, not a count
         if not re.match(r"\s+(?:d[’'])?[a-zà-ÿA-ZÀ-Ý]", after) and not _SCALE.match(after):
             continue  # a number word must count something
-        value = _word_value(phrase)
-        if value is None or value < 2:
+        counted = _word_value(phrase)
+        if counted is None or counted < 2:
             continue
         end, kind = m.end(), "count"
         scale = _SCALE.match(after)
@@ -240,7 +241,7 @@ def numbers_in_text(text: str, skip: list[tuple[int, int]] | None = None) -> lis
             end += scale.end()
             kind = "percent" if "%" in scale.group(1) or "cent" in scale.group(1) else "money"
         modifier = _MODIFIER.search(text[: m.start()])
-        found.append(Number(text[m.start():end], m.start(), end, float(value), kind, True,
+        found.append(Number(text[m.start():end], m.start(), end, float(counted), kind, True,
                             modifier.group().strip().lower() if modifier else ""))
     found.sort(key=lambda n: n.start)
     return found
