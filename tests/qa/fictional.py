@@ -89,7 +89,7 @@ ENTITIES: dict[str, dict[str, Any]] = {
 METRICS: dict[str, dict[str, Any]] = {
     "logements-renoves": {"label": "logements rénovés", "words": ["logements rénovés", "rénovations"]},
     "menages-aides": {"label": "ménages aidés", "words": ["ménages aidés", "familles aidées"]},
-    "participants": {"label": "participants", "words": ["participants"]},
+    "participants-assises": {"label": "participants", "words": ["participants"]},
 }
 
 RENOVATED_2032 = "En 2032, 2 750 logements ont été rénovés en Valombrie."
@@ -136,7 +136,7 @@ FACTS: list[dict[str, Any]] = [
     {
         "id": "assises-participants", "kind": "figure", "document": DOCUMENT_ID,
         "quote": "Les assises ont réuni 120 participants.", "subject": "assises-habitat", "attribute": "participants",
-        "value": "120", "value_number": 120, "unit": "participants", "metric": "participants",
+        "value": "120", "value_number": 120, "unit": "participants", "metric": "participants-assises",
         "answer": "120 participants", "phrasings": ["combien de participants aux assises"],
     },
     {
