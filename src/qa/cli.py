@@ -129,16 +129,20 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("draft", help="propose the metadata and facts of a new document, for review")
     p.add_argument("document", type=Path, help="the document's text (UTF-8)")
     p.add_argument("--id", default=None, help="its id (default: from the file name)")
-    p.add_argument("--knowledge", type=Path, default=None, help="knowledge directory (default: ./knowledge or $QA_KNOWLEDGE)")
+    p.add_argument("--knowledge", type=Path, default=None,
+                   help="knowledge directory (default: ./knowledge or $QA_KNOWLEDGE)")
     p.add_argument("--force", action="store_true", help="overwrite an earlier draft of the same id")
     p.set_defaults(func=_cmd_draft)
 
     p = sub.add_parser("check", help="which answers a knowledge change changes, and why")
     p.add_argument("--knowledge", type=Path, action="append", default=None,
                    help="knowledge directory, repeatable (default: ./knowledge or $QA_KNOWLEDGE)")
-    p.add_argument("--facts", type=Path, default=None, help="the new fact base (default: build --knowledge into a temporary file)")
-    p.add_argument("--against", type=Path, default=None, help="the old fact base (default: ./data/facts.db or $QA_FACTS_DB)")
-    p.add_argument("--dev", type=Path, default=None, help="dev set of questions (default: ../shared/eval/dev.jsonl if present)")
+    p.add_argument("--facts", type=Path, default=None,
+                   help="the new fact base (default: build --knowledge into a temporary file)")
+    p.add_argument("--against", type=Path, default=None,
+                   help="the old fact base (default: ./data/facts.db or $QA_FACTS_DB)")
+    p.add_argument("--dev", type=Path, default=None,
+                   help="dev set of questions (default: ../shared/eval/dev.jsonl if present)")
     p.add_argument("--state", type=Path, default=None, help="state database whose question log is replayed (read-only)")
     p.add_argument("--json", action="store_true", help="JSON instead of text")
     p.set_defaults(func=_cmd_check)

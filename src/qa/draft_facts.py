@@ -16,8 +16,7 @@ __all__ = ["Facts"]
 _EVENT = re.compile(r"\b(?:[Aa]ssises|[Rr]encontres|[Cc]onvention|[Aa]ssemblée générale|[Rr]éunion annuelle|"
                     r"[Cc]ongrès|[Cc]olloque|[Ff]orum|[Ss]alon|[Ss]éminaire|[Jj]ournées?|séance plénière|plénière)"
                     r"(?:\s+[\wÀ-ÿ’'-]+){0,8}?(?=\s*[,.;:(]|\s+(?:à|du|le|se|a|aura|sera|organis)\b)")
-_ACRONYM = re.compile(r"((?:[A-ZÀ-Ý][\w’'-]*\s+)(?:(?:de|des|du|la|le|l[’']|d[’']|pour|et)\s*|[A-ZÀ-Ý][\w’'-]*\s+)*"
-                      r"[A-ZÀ-Ý][\w’'-]*)\s+\(([A-Z][A-Z0-9-]{1,15})\)")
+_ACRONYM = re.compile(r"\(([A-Z][A-Z0-9-]{1,15})\)")
 _CHANNEL_LABEL = {"email": "e-mail", "phone": "téléphone", "web": "site web", "address": "adresse"}
 
 
@@ -251,7 +250,13 @@ class Facts:
 
     def _orgs(self) -> None:
         for m in _ACRONYM.finditer(self.text):
-            name, acronym = m.group(1).strip(), m.group(2)
+            acronym = m.group(1)
+            words = re.split(r"[,;:.!?()«»\n]", self.text[: m.start()])[-1].split()[-9:]
+            while words and not (words[0][:1].isupper() and words[0] not in ("La", "Le", "Les", "L'", "L’")):
+                words = words[1:]
+            name = " ".join(words)
+            if len(words) < 2 or "".join(w[0] for w in words if w[:1].isupper()).upper()[:1] != acronym[:1]:
+                continue
             if self.base.entity_named(acronym):
                 continue
             key = self.entity(name, "organisation", acronym=acronym)

@@ -29,7 +29,7 @@ DATE = re.compile(
     rf"(?:1er|\d{{1,2}}))?\s+{_MONTH}(?:\s+(?:\d{{4}}|dernier))?\b"
 )
 _BULLET = re.compile(r"^\s*(?:[-–—•*·]|\d+[.)])\s+")
-_YEAR = re.compile(r"(?<![\d,.])(?<!\d[ \u00a0\u202f])\b(19[5-9]\d|20\d\d)\b(?![\d,]|[ \u00a0\u202f]\d{3}\b)")
+_YEAR = re.compile(r"(?<![\d,.])(?<!\d[ \u00a0\u202f])\b(19[5-9]\d|20\d\d)\b(?!\d|,\d|[ \u00a0\u202f]\d{3}\b)")
 
 
 def fold(text: str) -> str:
