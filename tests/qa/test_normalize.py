@@ -1,3 +1,5 @@
+"""French normalisation: one function reads questions, phrasings and the lexicon alike."""
+
 from __future__ import annotations
 
 import pytest
@@ -26,6 +28,16 @@ from qa.normalize import Normalizer, fold, normalize, stem
         pytest.param("<b>combien</b>", "combien", id="html-tags"),
         pytest.param("sociaux", "social", id="plural-aux"),
         pytest.param("logées", "loge", id="feminine-plural"),
+        pytest.param("logements neufs", "logement neuf", id="neuf-is-new-not-nine"),
+        pytest.param("dix-neuf logements", "19 logement", id="neuf-inside-a-number"),
+        pytest.param("neuf cents", "900", id="neuf-before-a-scale"),
+        pytest.param("deux mille trente et un", "2031", id="any-year-in-words"),
+        pytest.param("quatre-vingt-dix", "90", id="number-words-compound"),
+        pytest.param("la 1re", "la #1", id="ordinal-feminine"),
+        pytest.param("axe n° 3", "axe 3", id="number-sign"),
+        pytest.param("12 %", "12 pourcent", id="percent"),
+        pytest.param("5 €", "5 euro", id="euro-sign"),
+        pytest.param("2,5 millions", "2.5 million", id="scale-word-kept"),
     ],
 )
 def test_normalize(text: str, expected: str) -> None:
