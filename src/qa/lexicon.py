@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from .normalize import Normalizer, fold
@@ -249,6 +249,23 @@ class Lexicon:
                  or wanted & set(self.symbols(w))]
         # Never echo a flood: at most three words of at most 30 characters each.
         return " ".join(w if len(w) <= 30 else w[:29] + "…" for w in (found or sorted(wanted))[:3])
+
+    def localize(self, entity: str, places: Iterable[str]) -> str:
+        """A body tied to another place stands for its namesake in `places`, if the base has one.
+
+        "le comité régional" is the Hauts-de-France one in a question about Lille and the
+        Grand Est one in a question about Metz: same kind of entity, most alike name.
+        """
+        places = [p for p in places if p]
+        home = self.entity_places.get(entity[1:])
+        if not places or home is None or home in places or any(self.places.contains(home, p) for p in places):
+            return entity
+        name = self.entity_names.get(entity[1:], entity[1:])
+        kind = self.entity_kinds.get(entity[1:])
+        local = {k: fuzz.ratio(name, self.entity_names.get(k, k)) for k, h in self.entity_places.items()
+                 if self.entity_kinds.get(k) == kind and (h in places or any(self.places.contains(p, h) for p in places))}
+        best = max(local, key=lambda k: local[k], default=None)
+        return f"@{best}" if best is not None and local[best] >= 60 else entity
 
     def role_label(self, role: str, *, feminine: bool = False) -> str:
         table = self.roles.get(role, {})

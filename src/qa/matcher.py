@@ -96,6 +96,7 @@ class FactSymbols:
         if numbers and fact.kind != "item":
             keys.append(numbers)  # "à quoi correspond 3 616 ?" points at its figure
         vocab = set(key) | {f"@{fact.subject}"} | set(lexicon.symbols(fact.value))
+        here = (fact.place,) if fact.place else ()
         metric_texts = (metric.get("label", ""), *metric.get("words", []))
         for text in (*fact.phrasings, *fact.keywords, fact.attribute, *metric_texts):
             vocab.update(lexicon.symbols(text))
@@ -115,6 +116,8 @@ class FactSymbols:
                     vocab.add("role:head")
         quote = lexicon.symbols(fact.quote, slots=True)
         vocab.update(s for s in quote if s.startswith("@"))
+        # "le Comité régional" of a Normandie figure is the Normandie committee, not another region's.
+        vocab = {lexicon.localize(s, here) if s.startswith("@") else s for s in vocab}
         # A fact is about what its document is about: "elle a présenté quoi à la convention ?"
         vocab.update(s for s in lexicon.symbols(document_title) if s.startswith("@"))
         if fact.kind == "contact":

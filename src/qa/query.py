@@ -47,6 +47,7 @@ class Query:
     years_carried: bool = False  # from the conversation or a sibling question: dates figures only
     places: tuple[str, ...] = ()
     places_carried: bool = False
+    any_places: tuple[str, ...] = ()  # "la région" when the base has several: any of them, no filter
     role: str | None = None
     entities: tuple[str, ...] = ()  # named, or carried over ("et son mail ?")
     pronoun_entity: str | None = None  # who "il", "elle", "son" stands for in this question

@@ -54,6 +54,7 @@ AIMS = re.compile(
     r"rehabiliter|loger|livrer)|horizon)\b"
 )
 _LAST = ("dernier", "derniere", "ultime")
+_WHICH = frozenset({"quel", "quelle", "quels", "quelles"})
 _FILLERS = frozenset({"y", "a", "t", "il", "ont", "sont", "est", "ete", "avait", "avaient", "en", "au", "total"})
 # What the documents cannot settle: what came after them ("la prochaine", "a-t-elle finalement").
 _FUTURE = re.compile(
@@ -96,6 +97,7 @@ class Reading:
     outside: tuple[str, ...] = ()  # topics the lexicon says the documents do not cover ("loyer")
     ambiguous_names: tuple[str, ...] = ()  # e.g. "martin": two people
     followup: bool = False
+    focus: str | None = None  # the word a "quel ..." asks about ("quel financement", "quel contexte")
     asks: bool = False  # a question word ("quel", "qu'a-t-il") even when no kind of answer follows
     smalltalk: str | None = None
     english: bool = False
@@ -219,7 +221,9 @@ def read(lexicon: Lexicon, question: str, *, list_nouns: frozenset[str] = frozen
             [c for c in concepts if c.startswith("@")])))) and (states or question.rstrip().endswith("?")):
         check = "yesno"  # "Dupont il dirige Habitat Sud ?", "la convention, c'était à Arras ?"
     months = tuple(m for m in _MONTHS if f" {m} " in text)
-    smalltalk = _smalltalk(lexicon, words, normalized, bare=not concepts and not kinds)
+    asked_mark = "?" in question
+    smalltalk = _smalltalk(lexicon, words, normalized, bare=not concepts and not kinds or (not kinds and not asked_mark
+                           and bool(words) and words[0] in lexicon.smalltalk.get("thanks", ())))
     role_word = _typed_role(lexicon, question, role) if role else None
     return Reading(
         original=question,
@@ -251,6 +255,7 @@ def read(lexicon: Lexicon, question: str, *, list_nouns: frozenset[str] = frozen
         outside=tuple(w for w in unknown if w in lexicon.outside),
         ambiguous_names=tuple(c for c in concepts if c in lexicon.ambiguous_names),
         followup=bool(words) and words[0] in _FOLLOWUP_STARTS,
+        focus=next((w for i, w in enumerate(words) if i and words[i - 1] in _WHICH and w not in lexicon.stopwords), None),
         asks=asks,
         smalltalk=smalltalk,
         english=english_hits >= 3 and english_hits >= len(raw_words) // 2,

@@ -76,10 +76,14 @@ class Replies:
         places = query.places
         if answered and main is not None and main.place and main.kind == "figure" and not query.reading.places:
             places = (main.place,)
+        several = len({(f.place, f.year) for f in facts}) > 1  # a list of places or years pins none of them
+        if several and not query.reading.places:
+            places = ()
         return Context(
             concepts=concepts,
             places=places,
-            year=main.year if main is not None and main.year else (query.years[0] if query.years else None),
+            year=None if several and not query.reading.years else main.year if main is not None and main.year
+            else (query.years[0] if query.years else None),
             kind=main.kind if main else None,
             metric=main.metric if main is not None and main.kind == "figure" else None,
             list_id=(main.id if main.kind == "list" else main.list_id) if main else query.list_id,

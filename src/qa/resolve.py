@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from rapidfuzz import fuzz
-
 from .lexicon import Lexicon
 from .query import Query
 from .reading import Reading
@@ -70,26 +68,9 @@ class Resolver:
     def _local(self, entities: tuple[str, ...], concepts: dict[str, float], places: tuple[str, ...],
                ) -> tuple[tuple[str, ...], dict[str, float]]:
         """"le comité régional en Grand Est": a body tied to another place stands for its namesake here."""
-        if not places:
-            return entities, concepts
-        names, kinds, homes = self.lexicon.entity_names, self.lexicon.entity_kinds, self.lexicon.entity_places
-        out = []
-        for entity in entities:
-            key = entity[1:]
-            home = homes.get(key)
-            if home is None or home in places or any(self.places.contains(home, p) for p in places):
-                out.append(entity)
-                continue
-            local = [k for k, h in homes.items() if h in places and kinds.get(k) == kinds.get(key)]
-            name = names.get(key, key)
-            scores = {k: fuzz.ratio(name, names.get(k, k)) for k in local}
-            best = max(scores, key=lambda k: scores[k], default=None)
-            if best is not None and scores[best] >= 60:
-                concepts = {(f"@{best}" if c == entity else c): w for c, w in concepts.items()}
-                out.append(f"@{best}")
-            else:
-                out.append(entity)
-        return tuple(out), concepts
+        out = tuple(self.lexicon.localize(e, places) for e in entities)
+        moved = {a: b for a, b in zip(entities, out, strict=True) if a != b}
+        return out, {moved.get(c, c): w for c, w in concepts.items()}
 
     # ------------------------------------------------------------------- lists
     def list_of(self, reading: Reading, entities: tuple[str, ...], context: Context | None) -> str | None:
@@ -142,6 +123,11 @@ class Resolver:
                 entities = asked
         if places is None:
             places = self.region_words(reading, context)
+        # "la région" with several regions in the base and none in the conversation: any of them,
+        # so no filter; but "le président de la région" is still a president of a Région.
+        regions = places if reading.place_kind and not reading.places and len(places) > 1 else ()
+        if regions:
+            places = ()
         role = reading.role
         years = reading.years
         years_carried = places_carried = False
@@ -160,7 +146,7 @@ class Resolver:
                 years, years_carried = (context.year,), True
             if not places and context.places:
                 places, places_carried = context.places, True
-        authorities = tuple(f"@{a}" for a in (self.places.authority.get(p) for p in places) if a)
+        authorities = tuple(f"@{a}" for a in (self.places.authority.get(p) for p in places or regions) if a)
         if authorities and not entities and (reading.places or reading.place_kind):
             if role:  # "le président de la région" is the president of the Région
                 entities = authorities
@@ -180,6 +166,7 @@ class Resolver:
             years_carried=years_carried,
             places=places,
             places_carried=places_carried,
+            any_places=regions,
             role=role,
             entities=entities,
             pronoun_entity=pronoun_entity,

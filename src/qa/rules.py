@@ -178,7 +178,7 @@ class Decider:
         if context.metric:
             return self._metric_scopes(query, context.metric, context)
         previous = self.facts.get(context.fact_ids[0])
-        if previous is not None and previous.kind == "person" and query.places:
+        if previous is not None and previous.kind == "person" and (query.places or query.any_places):
             return self._person_elsewhere(previous, query)
         return None
 
@@ -211,14 +211,15 @@ class Decider:
         return sorted(facts, key=rank)
 
     def _person_elsewhere(self, previous: Fact, query: Query) -> Decision | None:
-        """"et celui des Bretagne ?" after a president: the same role of the most alike body."""
+        """"et celui de la Bretagne ?" after a president: the same role of the most alike body."""
+        places = query.places or query.any_places
         same = [f for f in self.facts.values() if f.kind == "person" and f.role == previous.role
-                and f.id != previous.id and (f.place in query.places or f.subject in query.places)]
+                and f.id != previous.id and (f.place in places or f.subject in places)]
         if not same:
             return None
-        authority = self.places.authority.get(query.places[0])
-        if query.reading.place_kind and any(f.subject == authority for f in same):
-            same = [f for f in same if f.subject == authority]  # "et celui de la Région ?": the Région's
+        authorities = {self.places.authority.get(p) for p in places}
+        if query.reading.place_kind and any(f.subject in authorities for f in same):
+            same = [f for f in same if f.subject in authorities]  # "et celui de la Région ?": the Région's
         name = self.lexicon.entity_names.get(previous.subject, previous.subject)
         best = max(same, key=lambda f: fuzz.ratio(name, self.lexicon.entity_names.get(f.subject, f.subject)))
         return Decision(status="answered", facts=(best,), confidence=0.9)
@@ -278,6 +279,9 @@ class Decider:
             return ruled_out  # what was asked exists, but for another year, place or role
         close = [s for s in scored if s.score >= CLARIFY_MIN and best and best.score - s.score <= CLARIFY_BAND]
         if close and best and best.question_cover >= COVER_MIN / 2:
+            same = self._same_thing_elsewhere([s.fact for s in close])
+            if same is not None:
+                return same
             if len(close) == 1 and self._fits_every_slot(best, query):
                 return Decision(status="answered", facts=(best.fact,), confidence=min(best.score, 1.0),
                                 cover=best.question_cover, rule="single_fit")
@@ -322,6 +326,16 @@ class Decider:
         return Decision(status="answered", facts=tuple(ordered[:LIST_MAX]), confidence=min(best.score, 1.0),
                         rule="metric_list")
 
+    def _same_thing_elsewhere(self, facts: list[Fact]) -> Decision | None:
+        """"les filiales d'Action Logement": one kind of fact of one subject in several places, all of them."""
+        places = [f.place for f in facts]
+        if len(facts) < 2 or facts[0].kind in ("figure", "person", "contact") or None in places:
+            return None
+        if len({(f.kind, f.subject) for f in facts}) != 1 or len(set(places)) != len(places):
+            return None
+        return Decision(status="answered", facts=tuple(self.ordered(facts, (), ())[:LIST_MAX]), confidence=0.7,
+                        rule="same_thing_elsewhere")
+
     def _contact_card(self, best: Scored, scored: list[Scored]) -> Decision | None:
         """"contact presse ?": the e-mail and the phone of one contact are one answer, not a menu."""
         same = [s.fact for s in scored if s.fact.kind == "contact" and s.score >= best.score - CLARIFY_BAND
@@ -337,8 +351,11 @@ class Decider:
         vocab = self.index.entries[best.fact.id].vocab
         named = [c for c in query.new_concepts if c.startswith(("@", "role:"))]
         # Words the base does not know are chatter around a question that names every key word.
-        # Within one question, a word the base does not know is what is asked ("dans quel contexte ?").
-        chatter_ok = not query.reading.unknown
+        # Within one question, a word the base does not know is what is asked ("dans quel contexte ?"),
+        # unless the question says what it asks and the fact has it ("quel financement ... ont-ils reçu ?").
+        focus = query.reading.focus
+        chatter_ok = not query.reading.unknown or (focus is not None and focus not in query.reading.unknown
+                                                   and focus in vocab)
         words = any(not c[0].isdigit() for c in query.new_concepts)  # "1+1" points at nothing
         pointed = words and (best.key_cover >= 0.5 or best.question_cover >= 0.7)
         return pointed and chatter_ok and not query.reading.outside and all(c in vocab for c in named)

@@ -46,7 +46,8 @@ class Slots:
             return "year"
         if reading.kinds and self._wrong_kind(fact, query):
             return "kind"
-        scoped = query.places and (not query.places_carried or fact.kind == "figure")
+        scoped = query.places and (not query.places_carried or fact.kind == "figure" or fact.place is not None
+                                   or not any(p in self._known for p in query.places))
         if scoped and not self._place_fits(fact, query.places, carried=query.places_carried):
             return "place"
         wants_contact = bool(query.channels) or query.concepts.get("contact", 0.0) >= 1.0
@@ -85,7 +86,7 @@ class Slots:
         role, entities = query.role, query.entities
         if role is not None and fact.kind not in ("person", "contact"):
             return "role"  # "qui est le président de 3F" is not answered by a list of subsidiaries
-        if fact.kind not in ("contact", "person") and any(e not in entry.vocab for e in entities):
+        if fact.kind != "contact" and any(e not in entry.vocab for e in entities):
             # "réhabilités par Habitat Sud": the region's figure is not Habitat Sud's; "où ont eu lieu
             # les rencontres X ?" is not answered by where another event took place
             return "subject"
