@@ -57,8 +57,32 @@ def test_rules_are_named_ordered_and_match_decides_last() -> None:
     tested = ["list_item", "ambiguous_name", "role_check", "counterpart", "slots_only", "match"]
     assert [n for n in names if n in tested] == tested  # the policy, read top to bottom
     assert names[-1] == "match"  # the last rule always decides
-    untested = set(names) - {*tested, "scopes"}
+    untested = set(names) - {*tested, "scopes", "role_reference"}
     assert not untested, f"rules without a unit test here: {sorted(untested)}"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        pytest.param("qu'a dit la présidente de l'Office valombrien ?", id="role-of-a-body"),
+        pytest.param("qu'a déclaré la présidente ?", id="the-only-holder"),
+    ],
+)
+def test_role_reference_asks_about_the_person_who_holds_the_role(fictional: Engine, question: str) -> None:
+    decision = Decider.role_reference(fictional.decider, query(fictional, question), None)
+    assert decision is not None and decision.status == "answered"
+    assert ids(decision) == ["citation-lea-ferrand"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        pytest.param("qui est la présidente de l'Office valombrien ?", id="who-asks-the-role-itself"),
+        pytest.param("la présidente de l'Office valombrien", id="nothing-asked-about-her"),
+    ],
+)
+def test_role_reference_lets_role_questions_pass(fictional: Engine, question: str) -> None:
+    assert Decider.role_reference(fictional.decider, query(fictional, question), None) is None
 
 
 @pytest.mark.parametrize(
@@ -335,8 +359,11 @@ def test_a_verdict_is_said_first(fictional: Engine) -> None:
         pytest.param("combien de logements rénovés par la Coopérative norlandaise en 2032 ?", REGION_2032, "subject",
                      id="subject"),
         pytest.param("qui est le maire de Corbevaux ?", "personne-lea-ferrand", "role", id="role"),
-        pytest.param("qui est le président de la Coopérative norlandaise ?", "personne-lea-ferrand", "entity",
-                     id="entity"),
+        pytest.param("qui est le président de la Coopérative norlandaise ?", "personne-lea-ferrand", "subject",
+                     id="subject-of-a-person"),
+        pytest.param("qui est le directeur général de la charte de l'habitat ?", "personne-paul-ferrand", "entity",
+                     id="entity-named-in-the-quote-is-not-the-body"),
+        pytest.param("ménages aidés en Valombrie en 2032", REGION_2032, "metric", id="metric"),
     ],
 )
 def test_slots_excluded(fictional: Engine, question: str, fact_id: str, reason: str | None) -> None:
