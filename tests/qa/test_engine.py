@@ -16,26 +16,15 @@ import random
 import re
 import string
 from collections.abc import Iterator
-from string import Formatter
 
 import pytest
 
-from qa import Answer, Engine, Fact, texts
+from qa import Engine, Fact
 from qa.knowledge import numbers_in
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+from .truth import Base, grounded
+
 NNBSP = "\u202f"
-
-
-def grounded(answer: Answer, engine: Engine) -> None:
-    """Every number and e-mail of an answer is in a quote it cites (or is a cited fact's year or item number)."""
-    quotes = " ".join(s.quote for s in answer.sources)
-    facts = [engine.fact(fid) for fid in answer.facts]
-    cited = {f.id for f in facts}
-    items = [f for f in engine.facts() if f.kind == "item" and (f.id in cited or f.list_id in cited)]
-    allowed = numbers_in(quotes) | {str(f.year) for f in facts if f.year} | {str(f.n) for f in items}
-    assert numbers_in(answer.text) <= allowed, (answer.text, numbers_in(answer.text) - allowed)
-    assert set(EMAIL.findall(answer.text)) <= set(EMAIL.findall(quotes)), answer.text
 
 
 # ====================================================================== behaviours (fictional)
@@ -281,92 +270,6 @@ def test_every_fact_is_reached_by_its_own_suggestion(engine: Engine) -> None:
 def test_every_fact_answered_directly_is_grounded(engine: Engine) -> None:
     for fact in engine.facts():
         grounded(engine.answer_fact(fact.id), engine)
-
-
-# ---------------------------------------------------------------- refusals never deny what the base holds
-def _pattern(template: str) -> re.Pattern[str]:
-    out = ""
-    for literal, field, _, _ in Formatter().parse(template):
-        out += re.escape(literal)
-        if field is not None:
-            out += f"(?P<{field}>.+?)"
-    return re.compile(out)
-
-
-# The sentences of texts.py that name something as missing, and what they name.
-_MISSING = {name: _pattern(getattr(texts, name)) for name in (
-    "UNKNOWN_YEAR", "UNKNOWN_YEAR_NONE", "UNKNOWN_PLACE_NONE", "UNKNOWN_PLACE_ONLY", "UNKNOWN_PLACE_TOPIC",
-    "UNKNOWN_ROLE", "UNKNOWN_SUBJECT",
-)}
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-
-
-def claims(text: str) -> Iterator[tuple[str, dict[str, str]]]:
-    """(template name, its fields) for each sentence of a reply that names something as missing."""
-    for line in text.split("\n"):
-        for name, pattern in _MISSING.items():
-            match = pattern.fullmatch(line.strip())
-            if match:
-                yield name, match.groupdict()
-
-
-class Base:
-    """What the base holds, to check what a refusal says it lacks."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.figures = _figures(engine)
-        self.people = [f for f in engine.facts() if f.kind == "person"]
-        places = engine.lexicon.places
-        self.place_named = {p.the: p.id for p in places.by_id.values()} | {p.label: p.id
-                                                                           for p in places.by_id.values()}
-        self.entity_named = {name: key for key, name in engine.lexicon.entity_names.items()}
-
-    def held(self, *, metric: str | None, place: str | None, year: int | None, subject: str | None = None,
-             ) -> list[str]:
-        return [f.id for f in self.figures if (metric is None or f.metric == metric)
-                and (place is None or f.place == place) and (year is None or f.year == year)
-                and (subject is None or f.subject == subject)]
-
-    def false_claims(self, text: str, *, metric: str | None = None, place: str | None = None,
-                     year: int | None = None) -> list[str]:
-        """The sentences of `text` that name as missing a year, place, body or role the base holds.
-
-        `metric`, `place`, `year`: what the question asked, when known ("ce chiffre" is that metric,
-        in that scope); a sentence that claims more ("pas de chiffres pour X dans mes documents")
-        is checked against the whole base.
-        """
-        wrong = []
-        for name, fields in claims(text):
-            held: list[str] = []
-            if name in ("UNKNOWN_YEAR", "UNKNOWN_YEAR_NONE") or (
-                    name == "UNKNOWN_PLACE_ONLY" and _YEAR.search(fields["place"])):
-                for y in map(int, _YEAR.findall(fields.get("years") or fields["place"])):
-                    held += self.held(metric=None, place=None, year=y) if name == "UNKNOWN_YEAR_NONE" \
-                        else self.held(metric=metric, place=place, year=y)
-            elif name == "UNKNOWN_PLACE_NONE":
-                held = self.held(metric=None, place=self.place_named.get(fields["place"], "?"), year=None)
-            elif name in ("UNKNOWN_PLACE_ONLY", "UNKNOWN_PLACE_TOPIC"):
-                named = self.place_named.get(fields["place"])
-                assert named is not None, f"a refusal names an unknown place: {fields['place']!r}"
-                held = self.held(metric=metric, place=named, year=year)
-            elif name == "UNKNOWN_SUBJECT" and metric is not None:
-                subject = self.entity_named.get(fields["subject"], "?")
-                held = self.held(metric=metric, place=place, year=year, subject=subject)
-            elif name == "UNKNOWN_ROLE":
-                held = self._role_holders(fields["role"], fields["of"])
-            if held:
-                wrong.append(f"{name} {fields} while the base holds {held[:3]}")
-        return wrong
-
-    def _role_holders(self, role_word: str, of: str) -> list[str]:
-        role = self.engine.read(role_word).role
-        if role is None:
-            return []
-        where = of.removeprefix(" pour ")
-        body, place = self.entity_named.get(where), self.place_named.get(where)
-        return [f.id for f in self.people if self.engine.lexicon.role_matches(role, f.role)
-                and (not where or f.subject in (body, place) or (place is not None and f.place == place))]
 
 
 @pytest.fixture(scope="module")
