@@ -3,7 +3,7 @@
 One document about an invented body in an invented region: the Valombrie (a région) with two
 départements (the Ostrevan and the Pelmarais) and one town (Corbevaux, only an event's venue);
 a second région, the Norlande, has no fact at all. Figures of two metrics for two years
-(2031, 2032), two people sharing a surname (Léa and Paul Ferrand), an event, a subscribable
+(2031, 2032) and a target, two people sharing a surname (Léa and Paul Ferrand), an event, a subscribable
 list of three numbered commitments, a quotation and a press contact.
 
 The lexicon's generic vocabulary (question words, stopwords, synonyms, roles, channels...) is
@@ -44,7 +44,7 @@ Léa Ferrand, présidente de l'Office valombrien de l'habitat, a ouvert les assi
 2. Accompagner les ménages modestes.
 3. Construire avec les communes.
 
-Les assises ont réuni 120 participants.
+Les assises ont réuni 120 participants. L'Office s'est fixé un objectif de 3 000 logements rénovés en Valombrie d'ici 2035.
 
 « Chaque logement rénové est une victoire », a déclaré Léa Ferrand.
 
@@ -133,6 +133,14 @@ FACTS: list[dict[str, Any]] = [
             "5 300", 5300, "menages-aides", "valombrie", 2032, AIDED, topics=["charte-engagement-2"]),
     _figure("ostrevan-2031-menages-aides", "Dans l'Ostrevan, 610 ménages avaient été aidés en 2031.",
             "610", 610, "menages-aides", "ostrevan", 2031, AIDED),
+    {
+        "id": "valombrie-objectif-logements-renoves", "kind": "figure", "document": DOCUMENT_ID,
+        "quote": "L'Office s'est fixé un objectif de 3 000 logements rénovés en Valombrie d'ici 2035.",
+        "subject": "office-valombrien", "attribute": "objectif de logements rénovés d'ici 2035", "value": "3 000",
+        "value_number": 3000, "unit": "logements", "metric": "logements-renoves", "place": "valombrie",
+        "answer": "objectif de 3 000 logements rénovés d'ici 2035",
+        "phrasings": ["quel est l'objectif de logements rénovés", "combien de logements à rénover d'ici 2035"],
+    },
     {
         "id": "assises-participants", "kind": "figure", "document": DOCUMENT_ID,
         "quote": "Les assises ont réuni 120 participants.", "subject": "assises-habitat", "attribute": "participants",

@@ -30,6 +30,7 @@ REGION_2032 = "valombrie-2032-logements-renoves"
 REGION_2031 = "valombrie-2031-logements-renoves"
 OSTREVAN_2032 = "ostrevan-2032-logements-renoves"
 PELMARAIS_2032 = "pelmarais-2032-logements-renoves"
+TARGET = "valombrie-objectif-logements-renoves"
 
 
 def query(engine: Engine, text: str, context: Context | None = None) -> Query:
@@ -266,7 +267,13 @@ def test_match_no_scope_gives_a_short_list_broadest_and_latest_first(fictional: 
     assert decision.status == "answered" and ids(decision)[0] == REGION_2032
     shown = [*decision.facts, *decision.mentions]
     assert {f.metric for f in shown} == {"logements-renoves"} and len(decision.facts) <= LIST_MAX
-    assert {f.id for f in shown} == {f.id for f in fictional.facts() if f.metric == "logements-renoves"}
+    results = {f.id for f in fictional.facts() if f.metric == "logements-renoves"} - {TARGET}
+    assert {f.id for f in shown} == results  # a target is not a result
+
+
+def test_match_answers_a_target_when_one_is_asked(fictional: Engine) -> None:
+    decision = Decider.match(fictional.decider, query(fictional, "quel est l'objectif de logements rénovés ?"), None)
+    assert decision.status == "answered" and ids(decision) == [TARGET]
 
 
 @pytest.mark.parametrize(
@@ -364,6 +371,8 @@ def test_a_verdict_is_said_first(fictional: Engine) -> None:
         pytest.param("qui est le directeur général de la charte de l'habitat ?", "personne-paul-ferrand", "entity",
                      id="entity-named-in-the-quote-is-not-the-body"),
         pytest.param("ménages aidés en Valombrie en 2032", REGION_2032, "metric", id="metric"),
+        pytest.param("combien de logements rénovés en Valombrie ?", TARGET, "target", id="target"),
+        pytest.param("objectif de logements rénovés en Valombrie", TARGET, None, id="target-asked"),
     ],
 )
 def test_slots_excluded(fictional: Engine, question: str, fact_id: str, reason: str | None) -> None:
