@@ -1,6 +1,6 @@
 """Checks and yes/no questions: does the fact found confirm what the user proposes?
 
-"c'est 72 ou 75 millions ?", "plus de 10 000 ménages logés ?", "la plateforme a 7
+"c'est 72 ou 75 millions ?", "plus de 10 000 prêts accordés ?", "la plateforme a 7
 partenaires ?", "c'était en novembre ?": the fact is compared with the numbers, months,
 members or words the question proposes. What a fact cannot settle (a later event, an
 outcome, an opinion) is never answered yes or no: the reply says so and quotes the fact.

@@ -1,6 +1,6 @@
 """Comparisons: one figure, or one role, across the places and years a question names.
 
-"ménages logés en Grand Est en 2023 et en Bretagne en 2019", "entre 2018 et 2019", "qui
+"prêts accordés en Bretagne en 2019 et en Corse en 2018", "entre 2018 et 2019", "qui
 préside le comité régional en Normandie et en Bretagne ?": each scope is answered with its
 own fact and source, a scope the base lacks says so on its own line. The bot computes
 nothing that no document states: no difference, no ratio. It may say which of two quoted
@@ -28,7 +28,7 @@ _EVOLVES = re.compile(r"\b(?:augmente\w*|hausse|progresse\w*|baisse\w*|diminue\w
 
 
 def _pairs(places: list[str], years: list[int]) -> list[tuple[str | None, int | None]]:
-    """Scopes in the order named: "GE en 2023 et HdF en 2021" pairs each place with its year."""
+    """Scopes in the order named: "Bretagne en 2019 et Corse en 2018" pairs each place with its year."""
     if len(places) == len(years):
         return list(zip(places, years, strict=True))
     if len(places) >= 2:
@@ -66,7 +66,7 @@ def scopes(decider: Decider, query: Query, context: Context | None) -> Decision 
 
 
 def _which(query: Query, facts: tuple[Fact, ...]) -> Verdict:
-    """"plus en 2022 qu'en 2021 ?", "ont-ils augmenté entre 2021 et 2022 ?": compare two quoted figures."""
+    """"plus en 2019 qu'en 2018 ?", "ont-ils augmenté entre 2018 et 2019 ?": compare two quoted figures."""
     text = query.reading.normalized
     if len(facts) != 2 or query.check is None and "?" not in query.reading.original:
         return ""
@@ -74,7 +74,7 @@ def _which(query: Query, facts: tuple[Fact, ...]) -> Verdict:
     if first.value_number is None or second.value_number is None or first.value_number == second.value_number:
         return ""
     if _EVOLVES.search(text) and first.year and second.year:
-        # "ont augmenté entre 2021 et 2022": from the earlier year to the later one
+        # "ont augmenté entre 2018 et 2019": from the earlier year to the later one
         before, after = sorted(facts, key=lambda f: f.year or 0)
         rose = (after.value_number or 0) > (before.value_number or 0)
         up = bool(re.search(r"\b(?:augmente\w*|hausse|progresse\w*)\b", text))

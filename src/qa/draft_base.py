@@ -146,7 +146,7 @@ class Base:
     def entity_mentions(self, text: str) -> list[Mention]:
         """Known organisations, people and programmes named in a text, as written with capitals.
 
-        A mention followed by more capitalised words ("Comité régional Action Logement" +
+        A mention followed by more capitalised words ("Comité régional Habitat Sud" +
         " Grand Est") names something else, longer: it is not linked.
         """
         out: list[Mention] = []

@@ -1,7 +1,7 @@
 """`qa draft`, the figures and the numbered lists of a document.
 
 A figure is every number of a sentence or list line that counts something (years, dates,
-phone numbers and list numbers aside): its clause ("96,4 M€ dans le programme Action Cœur de
+phone numbers and list numbers aside): its clause ("96,4 M€ dans le programme Petites villes de
 ville") gives its unit and its metric; "contre 12 583 en 2022" is a second figure of the same
 metric for the other year; the list heading above ("Dans le département de la Moselle :")
 gives its place when the line names none.
@@ -31,7 +31,7 @@ _ENUMERATOR = re.compile(r"^\s*[\w’'-]+\s+(\d+)\s*:")
 class Figure:
     number: Number
     segment: Segment
-    clause: str  # the words that say what is counted: "ménages logés", "dans le programme Action Cœur de ville"
+    clause: str  # the words that say what is counted: "prêts accordés", "dans le programme Petites villes de ville"
     unit: str
     metric: str | None
     new_metric: bool
@@ -175,7 +175,7 @@ _SMALL = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "h
 
 
 def find_lists(segments: list[Segment]) -> list[ListDraft]:
-    """"priorité 1 : …" lines, and bullets under "… autour de 4 axes principaux :"."""
+    """"priorité 1 : …" lines, and bullets under "… autour de 5 engagements :"."""
     lists: list[ListDraft] = []
     previous: Segment | None = None
     current: ListDraft | None = None

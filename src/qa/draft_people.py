@@ -195,7 +195,7 @@ def find_people(base: Base, segments: list[Segment]) -> list[Person]:
 
 
 def _is_name(name: str, base: Base | None = None) -> bool:
-    """A person's name, not "Action Logement" nor "Dans le Bas-Rhin"."""
+    """A person's name, not "Habitat Sud" nor "Dans le Bas-Rhin"."""
     first = name.split()[0]
     if re.match(rf"(?:{ORG_HEADS}|Dans|Pour|Le|La|Les|En|Contact|Source|Selon|Sur|Avec|Après|Depuis)$", first):
         return False

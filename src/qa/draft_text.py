@@ -39,7 +39,7 @@ def fold(text: str) -> str:
 
 
 def slug(text: str, limit: int = 6) -> str:
-    """"Comité régional Action Logement Grand Est" -> "comite-regional-action-logement-grand-est"."""
+    """"Comité régional Habitat Sud Corse" -> "comite-regional-habitat-sud-corse"."""
     words = re.findall(r"[a-z0-9]+", fold(text))
     return "-".join(words[:limit]) or "x"
 

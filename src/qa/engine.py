@@ -156,7 +156,7 @@ class Engine:
             found, why = self._one(tail, context, shared)
             if found.status == "answered" and self._only_chats(text[: len(text) - len(tail)], found):
                 return found, why
-        # "aides à la mobilité et ménages accompagnés dans le Cher ?": two questions in one.
+        # "prêts accordés et places créées dans le Cher ?": two questions in one.
         for left, right in split_and(text):
             both = self._several([left, f"et {right}"], context, split=False)
             if both.status == "answered" and len(set(both.facts) - set(answer.facts)) >= 1 and both.text.count(
@@ -170,8 +170,9 @@ class Engine:
         asked = [self._asks(p, r) for p, r in zip(pieces, readings, strict=True)]
         if split:
             pieces, readings, asked = self._join_topics(pieces, readings, asked)
-        years = tuple(dict.fromkeys(y for r in readings for y in r.years if y))
-        places = tuple(dict.fromkeys(p for r in readings for p in self.resolver.region_words(r, context)))
+        questions = [r for r, a in zip(readings, asked, strict=True) if a]  # chatter lends no place nor year
+        years = tuple(dict.fromkeys(y for r in questions for y in r.years if y))
+        places = tuple(dict.fromkeys(p for r in questions for p in self.resolver.region_words(r, context)))
         shared = Shared(years if len(years) == 1 else (), places if len(places) == 1 else ())
         done: list[_Part] = []
         current = context

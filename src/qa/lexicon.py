@@ -33,6 +33,7 @@ _MAX_PHRASE = 8
 DECIMAL = re.compile(r"\d+\.\d+")
 # Words after which an ambiguous place name ("Nord", "Somme") is read as a place.
 _PLACE_TRIGGERS = ("dans", "en", "du", "de", "departement", "au", "sur", "le", "la", "a")
+_ARTICLES = frozenset({"la", "le", "les", "l"})
 
 
 class Lexicon:
@@ -134,6 +135,12 @@ class Lexicon:
                 # "59" or "06" alone is a number ("son 06"); "dans le 59", "le 02" is a place.
                 self._add(str(code), f"geo:{key}", ambiguous=True)
 
+    @staticmethod
+    def _triggered(words: list[str], i: int, triggers: set[str]) -> bool:
+        """"dans la Somme", "du Nord", "à la Réunion": a place word right before, or before an article."""
+        before = words[i - 1] if i else ""
+        return before in triggers or (before in _ARTICLES and i >= 2 and words[i - 2] in triggers)
+
     def vocabulary_of(self, texts: Iterable[str]) -> set[str]:
         """The normalised words of curated texts (computed by `qa build`, stored with the base)."""
         return {w for text in texts for w in self._norm(text).split()}
@@ -218,7 +225,7 @@ class Lexicon:
                     continue
                 # "dans le 59" is the Nord; "en 59", like "en 21", is a year; "13 sur 23" a ratio.
                 triggers = self._triggers - {"en", "sur", "a"} if phrase[0].isdigit() else self._triggers
-                if phrase in self._ambiguous_places and not any(w in triggers for w in words[max(0, i - 2) : i]):
+                if phrase in self._ambiguous_places and not self._triggered(words, i, triggers):
                     continue
                 out.append(symbol)
                 if positions is not None:
@@ -253,8 +260,8 @@ class Lexicon:
     def localize(self, entity: str, places: Iterable[str]) -> str:
         """A body tied to another place stands for its namesake in `places`, if the base has one.
 
-        "le comité régional" is the Hauts-de-France one in a question about Lille and the
-        Grand Est one in a question about Metz: same kind of entity, most alike name.
+        "le comité régional" is the Bretagne one in a question about Rennes and the
+        Corse one in a question about Ajaccio: same kind of entity, most alike name.
         """
         places = [p for p in places if p]
         home = self.entity_places.get(entity[1:])

@@ -279,7 +279,7 @@ class FactIndex:
                 key_cover = max(key_cover, cover)
             rough.append((key_cover + question_cover, entry, key_cover, question_cover))
         rough.sort(key=lambda r: (-r[0], r[1].fact.id))
-        # Token order does not matter ("logements réhabilités combien"): compare sorted words.
+        # Token order does not matter ("places créées combien"): compare sorted words.
         question = " ".join(sorted(reading.normalized.split()))
         scored = []
         for i, (_, entry, key_cover, question_cover) in enumerate(rough):

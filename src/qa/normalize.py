@@ -1,7 +1,7 @@
 """French text normalisation: the same function reads questions, phrasings and the lexicon.
 
-`normalize("Combien de logements réhabilités en deux mille vingt et un ?")` gives
-`"combien de logement rehabilite en 2019"`: lower case, no accents (œ -> oe), no elisions,
+`normalize("Combien de places rénovées en deux mille dix-neuf ?")` gives
+`"combien de place renovee en 2019"`: lower case, no accents (œ -> oe), no elisions,
 no punctuation or emoji, digit groups joined ("3 616" -> "3616"), decimal commas as points,
 number words as digits, ordinals as "#n", and a light stemming of plurals and feminines.
 
@@ -64,7 +64,7 @@ _SCALE_WORDS = re.compile(r"\b(milliard|million)(s?)\b")
 _SCALE_RESTORE = re.compile(r"\bqqscale(milliard|million)(s?)\b")
 
 
-# "logements neufs" are new, not nine: "neuf" is a number only inside one ("dix-neuf", "neuf cents").
+# "des foyers neufs" are new, not nine: "neuf" is a number only inside one ("dix-neuf", "neuf cents").
 _NEUF = re.compile(r"(?<!dix )(?<!vingt )(?<!trente )(?<!quarante )(?<!cinquante )(?<!soixante )(?<!quatre vingt )"
                    r"\b(neuf|neufs)\b(?! (?:cent|cents|mille|million|millions|milliard|milliards)\b)")
 _NEUF_RESTORE = re.compile(r"\bqqneuf(s?)\b")

@@ -32,7 +32,7 @@ class Fact:
     id: str
     kind: str  # one of FACT_KINDS
     subject: str  # entity (or place) the fact is about
-    attribute: str  # what of the subject, in words ("logements réhabilités", "présidente de Habitat Sud")
+    attribute: str  # what of the subject, in words ("places créées", "présidente de Habitat Sud")
     value: str  # as printed in the document
     document_id: str
     quote: str

@@ -49,6 +49,7 @@ class Replies:
             items.sort(key=lambda f: f.n or 0)
         years = sorted({f.year for f in facts.values() if f.year and f.kind == "figure"})
         self.known_years = _join([str(y) for y in years]) if years else ""
+        self.known_years_list = [str(y) for y in years]
         self.examples = self._examples()
         topics = [d.topics for d in documents.values() if d.topics]
         self.can_answer = texts.CAN_ANSWER.format(topics="; ".join(topics)) if topics else ""
@@ -127,7 +128,7 @@ class Replies:
         return Suggestion(label or self.label(fact), question + (f" ({scope})" if scope else "") + " ?", fact.id)
 
     def _shown(self, fact: Fact) -> str:
-        """A fact's sentence; a figure says whose it is: "l'organisme : 3 616 logements réhabilités"."""
+        """A fact's sentence; a figure says whose it is: "Habitat Sud : 3 616 places créées"."""
         answer = french_numbers(fact.answer)
         if fact.kind == "figure" and self.lexicon.entity_kinds.get(fact.subject) == "organisation":
             name = self.lexicon.entity_names.get(fact.subject, "")
@@ -168,7 +169,8 @@ class Replies:
             scope = self.scope(fact, place=False)
             place = self.places.label(fact.place) if fact.place else ""
             lines.append(Line(f"{place} : {french_numbers(fact.answer)}" + (f" ({scope})" if scope else ""), fact))
-        cited = (*facts, *decision.mentions)
+        items = tuple(i for f in facts if f.kind == "list" for i in self._items.get(f.id, []))
+        cited = (*facts, *items, *decision.mentions)
         suggestions = [self.suggest(self.facts[r]) for f in facts for r in f.related if r in self.facts]
         return _Reply(tuple(lines), cited, tuple(dict.fromkeys(suggestions))[:4])
 

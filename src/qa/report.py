@@ -212,7 +212,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 def nearest_facts(engine: Engine, question: str, limit: int = MAX_NEAREST) -> list[NearFact]:
     """What the bot offered for `question`, then the facts the matcher scores highest.
 
-    Scoring ignores the question's year and place on purpose: for "logements réhabilités en
+    Scoring ignores the question's year and place on purpose: for "places créées en
     2019" the curator wants to see the figures of the years the base has, beside which it would sit.
     """
     answer = engine.ask(question)

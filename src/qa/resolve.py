@@ -147,13 +147,12 @@ class Resolver:
             if not places and context.places:
                 places, places_carried = context.places, True
         authorities = tuple(f"@{a}" for a in (self.places.authority.get(p) for p in places or regions) if a)
-        if authorities and not entities and (reading.places or reading.place_kind):
-            if role:  # "le président de la région" is the president of the Région
-                entities = authorities
-                concepts.update({a: 1.0 for a in authorities})
-            elif reading.place_kind and "who" in reading.kinds:
-                for authority in authorities:  # "qui représentait la Région ?"
-                    concepts.setdefault(authority, FOLLOWUP_WEIGHT)
+        if authorities and role and not entities and (reading.places or reading.place_kind):
+            entities = authorities  # "le président de la région" is the president of the Région
+            concepts.update({a: 1.0 for a in authorities})
+        elif authorities and reading.place_kind and "who" in reading.kinds:
+            for authority in authorities:  # "qui représentait la Région à l'ouverture ?"
+                concepts.setdefault(authority, 1.0)
         entities, concepts = self._local(entities, concepts, places)
         places = self._venues(places, entities)
         list_id, item = self._item(reading, entities, context)

@@ -185,8 +185,10 @@ class Decider:
     def _metric_scopes(self, query: Query, metric: str, context: Context | None) -> Decision:
         figures = self.by_metric.get(metric, [])
         places = query.places or (context.places if context else ())
-        years = query.years if not query.years_carried or not query.reading.places else ()
+        years = query.years
         found = [f for f in figures if (not places or f.place in places) and (not years or f.year in years)]
+        if not found and query.years_carried and not query.reading.places:
+            found = [f for f in figures if not places or f.place in places]  # the year was only carried
         if found:
             return Decision(status="answered", facts=tuple(self.ordered(found, places, years)[:LIST_MAX]),
                             confidence=1.0)
@@ -266,7 +268,7 @@ class Decider:
             group = self._metric_group(best, scored, query)
             if group is not None:
                 return group
-        if best is not None and best.fact.kind == "contact":
+        if best is not None and best.fact.kind in ("contact", "person"):
             card = self._contact_card(best, scored)
             if card is not None:
                 return card
@@ -274,6 +276,11 @@ class Decider:
         if best and confident and (runner is None or best.score - runner.score >= MARGIN):
             return Decision(status="answered", facts=(best.fact,), confidence=min(best.score, 1.0),
                             cover=best.question_cover, rule="confident")
+        absent = [self.facts[fid] for fid, why in excluded if why == "channel" and self.facts[fid].kind == "contact"
+                  and all(e in self.index.entries[fid].vocab for e in query.entities)]  # contacts of what is asked
+        if absent and not confident:
+            # "téléphone de l'Union X ?": no phone is given; say so, with the channels that are.
+            return Decision(status="unknown", reason="channel", near=tuple(absent[:2]), rule="channel_absent")
         ruled_out = self._why_unknown(query, excluded)
         if ruled_out.near and (best is None or ruled_out.confidence > best.score + MARGIN):
             return ruled_out  # what was asked exists, but for another year, place or role
@@ -327,7 +334,7 @@ class Decider:
                         rule="metric_list")
 
     def _same_thing_elsewhere(self, facts: list[Fact]) -> Decision | None:
-        """"les filiales d'Action Logement": one kind of fact of one subject in several places, all of them."""
+        """"les filiales de Habitat Sud": one kind of fact of one subject in several places, all of them."""
         places = [f.place for f in facts]
         if len(facts) < 2 or facts[0].kind in ("figure", "person", "contact") or None in places:
             return None
@@ -338,8 +345,9 @@ class Decider:
 
     def _contact_card(self, best: Scored, scored: list[Scored]) -> Decision | None:
         """"contact presse ?": the e-mail and the phone of one contact are one answer, not a menu."""
-        same = [s.fact for s in scored if s.fact.kind == "contact" and s.score >= best.score - CLARIFY_BAND
+        same = [s.fact for s in scored if s.fact.kind in ("contact", "person") and s.score >= best.score - CLARIFY_BAND
                 and (s.fact.person or s.fact.quote) == (best.fact.person or best.fact.quote)]
+        same.sort(key=lambda f: f.kind != "person")  # who they are, then how to reach them
         others = [s for s in scored if s.fact not in same and s.score > best.score - MARGIN]
         if len(same) < 2 or others or best.question_cover < COVER_MIN / 2:
             return None

@@ -1,7 +1,7 @@
 """Finding the question(s) in a message: sentences, clauses, and the chatter around them.
 
-People write "Bonjour, je suis élue à Laon et on prépare un conseil. Combien de ménages
-logés en 2019 ? Merci !" or "qui préside Habitat Sud et qui dirige Logis Nord ?".
+People write "Bonjour, je suis élue à Laon et on prépare un conseil. Combien de prêts
+accordés en 2019 ? Merci !" or "qui préside Habitat Sud et qui dirige Logis Nord ?".
 A message is cut into sentences, a sentence into clauses where a new question starts
 ("..., et qui ...", "... et combien ..."); which parts are questions is decided by the
 engine (a question mark, a question word, a request, or simply being answerable).

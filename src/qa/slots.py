@@ -63,10 +63,10 @@ class Slots:
         numbered = fact.kind in ("figure", "membership", "list") or self._has_number(fact)
         if "count" in reading.kinds and not numbered:
             return "kind"  # "combien coûte l'inscription ?" is not answered by where to register
-        if fact.kind == "figure" and fact.id in self._targets and not reading.aims:
+        if fact.kind == "figure" and fact.id in self._targets and not reading.aims and fact.year not in reading.years:
             return "target"  # "combien de logements rénovés ?" is not answered by how many are to be
         if fact.kind == "figure" and self._other_measure(entry.vocab | entry.symbols.quoted, query):
-            return "metric"  # "objectif de logements réhabilités" is not the target of new dwellings
+            return "metric"  # "objectif de places rénovées" is not the target of new dwellings
         counts = entry.symbols.counts
         if reading.counted and self.index.counted(reading.counted) not in counts:
             # "combien de salariés" is not answered by a number of aids, nor "combien de
@@ -77,7 +77,7 @@ class Slots:
             return "counted"  # "montant de la garantie Loca-Pass", "budget de la plateforme": an amount is asked
         if reading.kinds == {"what"} and fact.kind == "membership" and query.entities and not any(
                 e in key for key in entry.symbols.keys + entry.symbols.phrasing_keys for e in query.entities):
-            return "kind"  # "que veut dire URCLLAJ ?": being listed as a partner is no definition
+            return "kind"  # "que veut dire URX ?": being listed as a partner is no definition
         return self._who(fact, query)
 
     def _who(self, fact: Fact, query: Query) -> Reason | None:
@@ -85,7 +85,7 @@ class Slots:
         entry = self.index.entries[fact.id]
         role, entities = query.role, query.entities
         if role is not None and fact.kind not in ("person", "contact"):
-            return "role"  # "qui est le président de 3F" is not answered by a list of subsidiaries
+            return "role"  # "qui est le président de Habitat Sud" is not answered by a list of subsidiaries
         if fact.kind != "contact" and any(e not in entry.vocab for e in entities):
             # "réhabilités par Habitat Sud": the region's figure is not Habitat Sud's; "où ont eu lieu
             # les rencontres X ?" is not answered by where another event took place
@@ -118,6 +118,8 @@ class Slots:
 
     def _place_fits(self, fact: Fact, places: tuple[str, ...], *, carried: bool) -> bool:
         entry = self.index.entries[fact.id]
+        if fact.kind == "figure" and fact.place is not None:
+            return fact.place in places  # its quote may name other places: its scope is its place
         if any(p == fact.place or p in entry.symbols.places or p == fact.subject for p in places):
             return True
         if fact.kind == "figure" or fact.place is not None or carried:
@@ -137,6 +139,6 @@ class Slots:
             return True
         reverse = any(c[0].isdigit() for c in query.reading.concepts)
         # "c'est quoi <a name> ?" asks what it is, not one of its figures; "c'est quoi l'objectif de
-        # logements neufs ?" asks for a figure.
+        # places créées ?" asks for a figure.
         names_only = all(c.startswith("@") for c in query.reading.concepts)
         return kinds == {"what"} and fact.kind == "figure" and names_only and not reverse and query.check is None

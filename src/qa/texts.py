@@ -27,6 +27,7 @@ UNKNOWN = "Je n’ai pas cette information dans mes documents."
 UNKNOWN_WORDS = "Je n’ai pas d’information sur « {words} » dans mes documents."
 UNKNOWN_COUNTED = "Je n’ai pas de chiffre sur le nombre de « {what} » dans mes documents."
 UNKNOWN_YEAR = "Je n’ai pas ce chiffre pour {years} ; je l’ai pour {known}."
+UNKNOWN_YEAR_THIS = "Je n’ai pas ce chiffre pour {years} dans mes documents."
 UNKNOWN_YEAR_NONE = "Je n’ai pas de chiffre pour {years} dans mes documents ; ils donnent des chiffres pour {known}."
 UNKNOWN_RELATIVE = (
     "Je ne sais pas à quelle année correspond cette date : précisez l’année. "

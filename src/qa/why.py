@@ -43,6 +43,8 @@ def explain(r: Replies, query: Query, decision: Decision) -> tuple[list[str], li
         return [texts.UNKNOWN_TARGET], near[:1], suggestions
     if reason == "year":
         return _year(r, query, near), [], suggestions
+    if reason == "place" and query.places and query.role:
+        return _role(r, query), [], suggestions  # "qui est le préfet du Cher ?": a role, not a figure
     if reason == "place" and query.places:
         return _place(r, query, near), [], suggestions
     if reason == "channel" and near:
@@ -71,6 +73,8 @@ def _year(r: Replies, query: Query, near: list[Fact]) -> list[str]:
     dated = sorted({str(f.year) for f in near if f.year})
     if dated:
         return [texts.UNKNOWN_YEAR.format(years=_join(years), known=_join(dated))]
+    if any(y in r.known_years_list for y in years):  # the base has that year, not this figure for it
+        return [texts.UNKNOWN_YEAR_THIS.format(years=_join(years))]
     return [texts.UNKNOWN_YEAR_NONE.format(years=_join(years), known=r.known_years or "aucune année précise")]
 
 

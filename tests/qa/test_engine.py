@@ -316,9 +316,6 @@ def test_refusals_never_name_as_missing_a_place_the_base_holds(engine: Engine, b
     assert not wrong, "\n".join(wrong)
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug (qa.why._year): a figure without a year asked with a year "
-                   "gets 'Je n'ai pas de chiffre pour 2021 dans mes documents ; ils donnent des chiffres pour 2021' "
-                   "(UNKNOWN_YEAR_NONE is said whenever the near facts carry no year, even for a year the base has)")
 def test_refusals_never_name_as_missing_a_year_the_base_holds(engine: Engine, base: Base) -> None:
     """Issue 10: no unknown or clarify sentence names a year as missing when the base holds it."""
     refused, wrong = _refusals(engine, base, ("UNKNOWN_YEAR",))

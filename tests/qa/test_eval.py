@@ -50,11 +50,6 @@ def test_dev_set(facts_db: Path) -> None:
 
 
 @needs_shared
-@pytest.mark.xfail(strict=True, reason="engine: 321/324 but 1 wrong answer (bar: 0): r004 'combien de logements "
-                   "réhabilités entre 2019 et 2021' is now answered with the 2021 figures and 'Je n'ai pas ce chiffre en "
-                   "2019' where the case allows only unknown/clarify (a comparison of issue 9; the case's owner decides "
-                   "whether the case or the engine changes); also regressions c041 ('qui représentait la Région à "
-                   "l'ouverture de la convention ?' -> clarify) and c075 ('du combien au combien ?' -> unknown)")
 def test_own_cases(facts_db: Path) -> None:
     result = _score(OWN, facts_db, 0.95)
     assert result.returncode == 0, result.stdout + result.stderr

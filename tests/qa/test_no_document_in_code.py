@@ -136,22 +136,6 @@ STILL_NAMING: dict[str, str] = {
     "bot/__main__.py": "names hauts-de-france",
     "bot/conversations.py": "names aisne",
     "bot/texts.py": "names 2021, action logement, clesence, hauts-de-france, logements rehabilites, plateforme d'ambition, quatre axes, unafo",
-    "src/qa/checks.py": "names menages loges",
-    "src/qa/compare.py": "names 2021, hdf, menages loges",
-    "src/qa/draft_base.py": "names action logement, comite regional action logement",
-    "src/qa/draft_figures.py": "names 4 axes, action coeur de ville, coeur de ville, menages loges",
-    "src/qa/draft_people.py": "names action logement",
-    "src/qa/draft_text.py": "names action logement, comite regional action logement",
-    "src/qa/engine.py": "names aides a la mobilite, menages accompagnes",
-    "src/qa/lexicon.py": "names hauts-de-france",
-    "src/qa/matcher.py": "names logements rehabilites",
-    "src/qa/normalize.py": "names logements neufs, logements rehabilites",
-    "src/qa/records.py": "names logements rehabilites",
-    "src/qa/replies.py": "names logements rehabilites",
-    "src/qa/report.py": "names logements rehabilites",
-    "src/qa/rules.py": "names action logement",
-    "src/qa/segment.py": "names menages loges",
-    "src/qa/slots.py": "names 3f, logements neufs, logements rehabilites, urcllaj",
 }
 
 

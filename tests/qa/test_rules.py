@@ -197,9 +197,6 @@ def test_counterpart_needs_a_conversation_and_only_new_slots(fictional: Engine) 
     assert Decider.counterpart(fictional.decider, other, context) is None
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: Decider._metric_scopes drops the carried year as soon as a place "
-                   "is named, so the branch that leads with 'Pour X, je n'ai ce chiffre que pour Y' never runs; "
-                   "the other year's figure is answered with its year only in the scope, after the figure")
 def test_counterpart_for_another_year_states_the_year_first(fictional: Engine) -> None:
     context = context_after(fictional, "combien de ménages aidés en Valombrie en 2032 ?")
     answer = fictional.ask("et dans l'Ostrevan ?", context)
@@ -289,9 +286,6 @@ def test_match_explains_an_unknown(fictional: Engine, question: str, reason: str
     assert (decision.status, decision.reason) == ("unknown", reason)
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: Slots._place_fits lets a figure through for every place its "
-                   "quote names, so a region figure whose quote also names a département is answered first "
-                   "(broadest place) for a question about that département")
 def test_a_figure_is_never_answered_for_a_place_its_quote_only_mentions(fictional_knowledge: Path,
                                                                         tmp_path: Path) -> None:
     root = tmp_path / "knowledge"
@@ -385,9 +379,6 @@ def test_a_channel_the_documents_lack_is_said_absent_with_the_one_they_give(fict
     assert texts.CHANNEL_NAMES["phone"] in answer.text and "presse@ofvah.example" in answer.text
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: asking a body's phone when its only contact fact is an e-mail "
-                   "(the contact's subject is that body) answers 'Je n'ai pas cette information' instead of saying "
-                   "no phone is given and giving the e-mail (issue 10, item 5)")
 def test_a_bodys_missing_channel_is_said_absent_with_the_one_given(fictional: Engine) -> None:
     answer = fictional.ask("téléphone de l'Office valombrien")
     assert texts.CHANNEL_NAMES["phone"] in answer.text and "presse@ofvah.example" in answer.text
@@ -573,9 +564,6 @@ def test_an_events_venue_is_not_a_filter(fictional: Engine, question: str, fact_
     assert answer.status == "answered" and answer.facts == (fact_id,)
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: a figure without a year asked with a year gets the "
-                   "UNKNOWN_YEAR_NONE sentence 'Je n'ai pas de chiffre pour 2032 dans mes documents ; ils donnent "
-                   "des chiffres pour 2031 et 2032', which contradicts itself (the base has 2032 figures)")
 def test_a_year_the_base_has_is_never_said_to_have_no_figures(fictional: Engine) -> None:
     answer = fictional.ask("combien de participants aux assises en 2032 ?")
     said = texts.UNKNOWN_YEAR_NONE.split("{")[0]
