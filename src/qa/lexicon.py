@@ -269,8 +269,9 @@ class Lexicon:
             return entity
         name = self.entity_names.get(entity[1:], entity[1:])
         kind = self.entity_kinds.get(entity[1:])
-        local = {k: fuzz.ratio(name, self.entity_names.get(k, k)) for k, h in self.entity_places.items()
-                 if self.entity_kinds.get(k) == kind and (h in places or any(self.places.contains(p, h) for p in places))}
+        near = [k for k, h in self.entity_places.items() if self.entity_kinds.get(k) == kind
+                and (h in places or any(self.places.contains(p, h) for p in places))]
+        local = {k: fuzz.ratio(name, self.entity_names.get(k, k)) for k in near}
         best = max(local, key=lambda k: local[k], default=None)
         return f"@{best}" if best is not None and local[best] >= 60 else entity
 
