@@ -104,6 +104,8 @@ class Lexicon:
             for n in range(_MAX_PHRASE + 1)
         ]
         self._triggers = {self._norm(w) for w in _PLACE_TRIGGERS}
+        # "dans le 59", "du 59", "le 02"; but "de 13 villes", "en 21" are numbers.
+        self._code_triggers = {"le", "du", "departement"}
 
     def _norm(self, text: str) -> str:
         return self.normalize(text)
@@ -157,6 +159,10 @@ class Lexicon:
         for w in sorted(self._vocabulary - self._place_words):
             if len(w) >= 4 and w.isalpha():
                 self._by_initial.setdefault(w[0], []).append(w)
+
+    def is_common(self, word: str) -> bool:
+        """A frequent French word: around a question it is chatter ("j'aurais besoin", "je confirme")."""
+        return word in self._common
 
     def knows(self, word: str) -> bool:
         return word in self._vocabulary
@@ -224,7 +230,7 @@ class Lexicon:
                 if symbol is None:
                     continue
                 # "dans le 59" is the Nord; "en 59", like "en 21", is a year; "13 sur 23" a ratio.
-                triggers = self._triggers - {"en", "sur", "a"} if phrase[0].isdigit() else self._triggers
+                triggers = self._code_triggers if phrase[0].isdigit() else self._triggers
                 if phrase in self._ambiguous_places and not self._triggered(words, i, triggers):
                     continue
                 out.append(symbol)

@@ -362,8 +362,9 @@ class Decider:
         # Within one question, a word the base does not know is what is asked ("dans quel contexte ?"),
         # unless the question says what it asks and the fact has it ("quel financement ... ont-ils reçu ?").
         focus = query.reading.focus
-        chatter_ok = not query.reading.unknown or (focus is not None and focus not in query.reading.unknown
-                                                   and focus in vocab)
+        unknown = query.reading.unknown
+        common = all(self.lexicon.is_common(w) for w in unknown) and focus not in unknown and best.key_cover >= 0.8
+        chatter_ok = not unknown or common or (focus is not None and focus not in unknown and focus in vocab)
         words = any(not c[0].isdigit() for c in query.new_concepts)  # "1+1" points at nothing
         pointed = words and (best.key_cover >= 0.5 or best.question_cover >= 0.7)
         return pointed and chatter_ok and not query.reading.outside and all(c in vocab for c in named)
