@@ -187,6 +187,8 @@ class Engine:
                     current = replace(current or Context(), entity=named[0], subject=named[0], concepts=named)
                 continue
             answer, decision = self._single(text, current, shared) if split else self._one(text, current, shared)
+            if answer.status == "answered" and any(set(answer.facts) == set(p.answer.facts) for p in done):
+                continue  # "qui est X et quel est son mail ?": one fact answers both, once
             done.append(_Part(text, answer, decision, question))
             if answer.status == "answered":
                 current = answer.context
