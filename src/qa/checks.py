@@ -12,6 +12,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from . import symbols as sym
 from .query import Decision, Query, Verdict
 from .records import Fact
 
@@ -66,9 +67,9 @@ def _verdict(decider: Decider, query: Query, fact: Fact) -> Verdict:
         return _compare(check, reading.numbers, [float(count)]) if count else ""
     persons = [e for e in query.reading.entities if decider.index.is_person(e)]
     if persons and fact.person and fact.kind in ("contact", "quotation", "person"):
-        return "oui" if f"@{fact.person}" in persons else "non"  # "le contact, c'est bien X ?"
+        return "oui" if sym.entity(fact.person) in persons else "non"  # "le contact, c'est bien X ?"
     if fact.kind == "membership":
-        named = [e for e in query.entities if e != f"@{fact.subject}"]
+        named = [e for e in query.entities if e != sym.entity(fact.subject)]
         if named:
             value = set(decider.lexicon.symbols(fact.value))
             return "oui" if all(e in value for e in named) else "non"
@@ -78,7 +79,7 @@ def _verdict(decider: Decider, query: Query, fact: Fact) -> Verdict:
         said = set(_MONTH_WORDS.findall(decider.lexicon.normalize(fact.value)))
         return "oui" if said and set(reading.months) <= said else "non" if said else ""
     if fact.kind == "item":
-        content = [c for c in query.new_concepts if ":" not in c and not c.startswith("@")
+        content = [c for c in query.new_concepts if ":" not in c and not sym.is_entity(c)
                    and c != reading.list_noun and not c.isdigit()]
         if content:
             return "oui" if all(c in vocab for c in content) else "non"

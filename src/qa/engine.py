@@ -19,7 +19,7 @@ from .lexicon import Lexicon
 from .matcher import FactIndex, FactSymbols, fact_vocabulary
 from .query import Decision, Query
 from .reading import Reading, read
-from .records import Answer, Context, Document, Fact, Source, Suggestion, Topic
+from .records import Answer, Context, Document, Fact, Source, Status, Suggestion, Topic
 from .render import MAX_REPLY, source_of
 from .replies import Replies
 from .resolve import Resolver, Shared
@@ -263,7 +263,7 @@ class Engine:
             return self._combine(chosen[:keep])
         answered = [p.answer for p in chosen if p.answer.status == "answered"]
         # Answered only when every question is: a part left unanswered makes the whole reply partial.
-        status = "answered" if len(answered) == len(chosen) else "unknown"
+        status: Status = "answered" if len(answered) == len(chosen) else "unknown"
         return Answer(
             status=status, text=text, html=markup,
             sources=tuple(dict.fromkeys(s for a in answered for s in a.sources)),

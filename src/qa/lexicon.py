@@ -24,6 +24,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from . import symbols as sym
 from .normalize import Normalizer, fold
 from .places import Places
 
@@ -48,18 +49,18 @@ class Lexicon:
         self.entity_names: dict[str, str] = {}
         self.entity_kinds: dict[str, str] = {}
         self.entity_places: dict[str, str] = {}  # an event's venue, a collectivity's territory
-        for key, entity in lexicon.get("entities", {}).items():
-            self.entity_names[key] = entity.get("name", key)
-            self.entity_kinds[key] = entity.get("kind", "")
-            if entity.get("place"):
-                self.entity_places[key] = entity["place"]
-            for alias in [entity.get("name", key), *entity.get("aliases", [])]:
-                self._add(alias, f"@{key}")
+        for key, table in lexicon.get("entities", {}).items():
+            self.entity_names[key] = table.get("name", key)
+            self.entity_kinds[key] = table.get("kind", "")
+            if table.get("place"):
+                self.entity_places[key] = table["place"]
+            for alias in [table.get("name", key), *table.get("aliases", [])]:
+                self._add(alias, sym.entity(key))
         self.roles: dict[str, dict[str, Any]] = lexicon.get("roles", {})
         for role, table in self.roles.items():
             for word in [table.get("label", ""), table.get("feminine", ""), *table.get("words", [])]:
                 if word:
-                    self._add(word, f"role:{role}")
+                    self._add(word, sym.role(role))
         for word in lexicon.get("head_words", {}).get("words", []):
             self._add(word, "role:head")
         self.metrics: dict[str, dict[str, Any]] = lexicon.get("metrics", {})
@@ -120,7 +121,7 @@ class Lexicon:
             # The first entry wins: an entity alias is never overwritten by a synonym.
             # Places have their own table, read first: "dans la Somme" is a place even
             # though "somme" alone means an amount.
-            table = self._places if symbol.startswith("geo:") else self._phrases
+            table = self._places if symbol.startswith(sym.PLACE) else self._phrases
             table.setdefault(words, symbol)
             if ambiguous and table[words] == symbol:
                 self._ambiguous_places.add(words)
@@ -174,7 +175,7 @@ class Lexicon:
 
     def places_in(self, text: str) -> set[str]:
         """The places a curated text names ("lille", "cher")."""
-        return {s[4:] for s in self.symbolize(self._norm(text).split())[0] if s.startswith("geo:")}
+        return {s[4:] for s in self.symbolize(self._norm(text).split())[0] if s.startswith(sym.PLACE)}
 
     def correct(self, word: str) -> str:
         """The known word closest to `word`, or `word` itself when none is close enough.
@@ -263,23 +264,23 @@ class Lexicon:
         # Never echo a flood: at most three words of at most 30 characters each.
         return " ".join(w if len(w) <= 30 else w[:29] + "…" for w in (found or sorted(wanted))[:3])
 
-    def localize(self, entity: str, places: Iterable[str]) -> str:
+    def localize(self, symbol: str, places: Iterable[str]) -> str:
         """A body tied to another place stands for its namesake in `places`, if the base has one.
 
         "le comité régional" is the Bretagne one in a question about Rennes and the
         Corse one in a question about Ajaccio: same kind of entity, most alike name.
         """
         places = [p for p in places if p]
-        home = self.entity_places.get(entity[1:])
+        home = self.entity_places.get(sym.entity_key(symbol))
         if not places or home is None or home in places or any(self.places.contains(home, p) for p in places):
-            return entity
-        name = self.entity_names.get(entity[1:], entity[1:])
-        kind = self.entity_kinds.get(entity[1:])
+            return symbol
+        name = self.entity_names.get(sym.entity_key(symbol), sym.entity_key(symbol))
+        kind = self.entity_kinds.get(sym.entity_key(symbol))
         near = [k for k, h in self.entity_places.items() if self.entity_kinds.get(k) == kind
                 and (h in places or any(self.places.contains(p, h) for p in places))]
         local = {k: fuzz.ratio(name, self.entity_names.get(k, k)) for k in near}
         best = max(local, key=lambda k: local[k], default=None)
-        return f"@{best}" if best is not None and local[best] >= 60 else entity
+        return sym.entity(best) if best is not None and local[best] >= 60 else symbol
 
     def role_label(self, role: str, *, feminine: bool = False) -> str:
         table = self.roles.get(role, {})

@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
+from . import symbols as sym
 from .lexicon import Lexicon
 from .reading import Reading
 from .records import Fact
@@ -95,42 +96,42 @@ class FactSymbols:
         numbers = frozenset(s for s in lexicon.symbols(fact.value) if s[0].isdigit())
         if numbers and fact.kind != "item":
             keys.append(numbers)  # "à quoi correspond 3 616 ?" points at its figure
-        vocab = set(key) | {f"@{fact.subject}"} | set(lexicon.symbols(fact.value))
+        vocab = set(key) | {sym.entity(fact.subject)} | set(lexicon.symbols(fact.value))
         here = (fact.place,) if fact.place else ()
         metric_texts = (metric.get("label", ""), *metric.get("words", []))
         for text in (*fact.phrasings, *fact.keywords, fact.attribute, *metric_texts):
             vocab.update(lexicon.symbols(text))
         if fact.person:
-            vocab.add(f"@{fact.person}")
+            vocab.add(sym.entity(fact.person))
         if fact.kind in ("person", "contact") and fact.person:
             # A person is named, or described by role and organisation.
-            name = frozenset({f"@{fact.person}"})
+            name = frozenset({sym.entity(fact.person)})
             keys.append(name)
             if fact.role:
-                keys.append(frozenset({f"@{fact.subject}", f"role:{fact.role}"}))
-                vocab.add(f"role:{fact.role}")
+                keys.append(frozenset({sym.entity(fact.subject), sym.role(fact.role)}))
+                vocab.add(sym.role(fact.role))
                 broader = lexicon.roles.get(fact.role, {}).get("broader")
                 if broader:
-                    vocab.add(f"role:{broader}")
+                    vocab.add(sym.role(broader))
                 if lexicon.roles.get(fact.role, {}).get("head"):
                     vocab.add("role:head")
         quote = lexicon.symbols(fact.quote, slots=True)
-        vocab.update(s for s in quote if s.startswith("@"))
+        vocab.update(s for s in quote if sym.is_entity(s))
         # "le Comité régional" of a Normandie figure is the Normandie committee, not another region's.
-        vocab = {lexicon.localize(s, here) if s.startswith("@") else s for s in vocab}
+        vocab = {lexicon.localize(s, here) if sym.is_entity(s) else s for s in vocab}
         # A fact is about what its document is about: "elle a présenté quoi à la convention ?"
-        vocab.update(s for s in lexicon.symbols(document_title) if s.startswith("@"))
+        vocab.update(s for s in lexicon.symbols(document_title) if sym.is_entity(s))
         if fact.kind == "contact":
-            vocab.update(s for s in lexicon.symbols(document_text) if s.startswith("@"))  # whose article it is
+            vocab.update(s for s in lexicon.symbols(document_text) if sym.is_entity(s))  # whose article it is
         if fact.kind == "quotation":
             said = frozenset(s for s in quote if ":" not in s and not s[0].isdigit())
             vocab.update(said)  # "qui a dit que la rénovation est notre premier chantier ?"
             keys.append(said)
-        places = {s[4:] for s in quote if s.startswith("geo:")}
+        places = {s[4:] for s in quote if s.startswith(sym.PLACE)}
         places.update(p for t in fact.phrasings for p in lexicon.places_in(t))
-        for entity in (fact.subject, fact.person or ""):
-            if entity in lexicon.entity_places:
-                places.add(lexicon.entity_places[entity])
+        for owner in (fact.subject, fact.person or ""):
+            if owner in lexicon.entity_places:
+                places.add(lexicon.entity_places[owner])
         if fact.place:
             places.add(fact.place)
         phrasings = [*fact.phrasings, fact.quote] if fact.kind == "quotation" else list(fact.phrasings)
@@ -144,9 +145,9 @@ class FactSymbols:
             # A phrasing reduced to one common word ("a insisté") points at nothing in particular.
             phrasing_keys=tuple(
                 k for k in (frozenset(lexicon.symbols(p)) for p in fact.phrasings)
-                if len(k) >= 2 or any(s.startswith("@") for s in k)
+                if len(k) >= 2 or any(sym.is_entity(s) for s in k)
             ),
-            entities=frozenset(s for s in lexicon.symbols(document_text) if s.startswith("@"))
+            entities=frozenset(s for s in lexicon.symbols(document_text) if sym.is_entity(s))
             if fact.kind == "contact" else frozenset(),
             quoted=frozenset(s for s in quote if ":" not in s),
         )
@@ -207,7 +208,7 @@ class FactIndex:
         self.postings = {s: frozenset(ids) for s, ids in postings.items()}
         self._by_year = {y: frozenset(ids) for y, ids in by_year.items()}
         self._by_place = {g: frozenset(ids) for g, ids in by_place.items()}
-        self.persons = frozenset(f"@{e.fact.person}" for e in self.entries.values() if e.fact.person)
+        self.persons = frozenset(sym.entity(e.fact.person) for e in self.entries.values() if e.fact.person)
         self.countables = frozenset().union(*(e.symbols.counts for e in self.entries.values()))
         n = max(len(self.entries), 1)
         self._idf = {s: math.log(1 + n / len(ids)) for s, ids in self.postings.items()}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import symbols as sym
 from .lexicon import DECIMAL, Lexicon
 from .normalize import fold
 
@@ -104,7 +105,7 @@ class Reading:
 
     @property
     def entities(self) -> tuple[str, ...]:
-        return tuple(c for c in self.concepts if c.startswith("@"))
+        return tuple(c for c in self.concepts if sym.is_entity(c))
 
     @property
     def place(self) -> str | None:
@@ -157,7 +158,7 @@ def read(lexicon: Lexicon, question: str, *, list_nouns: frozenset[str] = frozen
     positions: list[int] = []
     sizes: list[int] = []
     symbols, unknown = lexicon.symbolize(words, positions, sizes)
-    named = {i for s, p, n in zip(symbols, positions, sizes, strict=True) if s.startswith(("@", "geo:"))
+    named = {i for s, p, n in zip(symbols, positions, sizes, strict=True) if s.startswith((sym.ENTITY, sym.PLACE))
              for i in range(p, p + n)}
     free = " ".join(w for i, w in enumerate(words) if i not in named)  # "FHS-AURA" is a name, not "will have"
     concepts: list[str] = []
@@ -178,19 +179,19 @@ def read(lexicon: Lexicon, question: str, *, list_nouns: frozenset[str] = frozen
         elif symbol.isdigit() and before in _YEAR_WORDS and not _YEAR.match(symbol) and len(symbol) != 3:
             # "en 19" is 2019; "en 2201", "en 99999": a year the base cannot have
             years.append(2000 + int(symbol) if len(symbol) == 2 else int(symbol) if len(symbol) < 9 else 0)
-        elif symbol.startswith("geo:"):
+        elif symbol.startswith(sym.PLACE):
             if symbol[4:] not in places:
                 places.append(symbol[4:])
-        elif symbol.startswith("placekind:"):
+        elif symbol.startswith(sym.PLACE_KIND):
             place_kind = symbol[10:]
-        elif symbol.startswith("kind:"):
+        elif symbol.startswith(sym.KIND):
             kinds.add(symbol[5:])
-        elif symbol.startswith("channel:"):
+        elif symbol.startswith(sym.CHANNEL):
             if not (symbol == "channel:phone" and after.isdigit()):  # "numéro 2" is an item
                 channels.add(symbol[8:])
-        elif symbol.startswith("time:"):
+        elif symbol.startswith(sym.TIME):
             continue
-        elif symbol.startswith("role:"):
+        elif symbol.startswith(sym.ROLE):
             role = symbol[5:]
             role_word = " ".join(words[position : position + 1])
             concepts.append(symbol)
@@ -214,11 +215,11 @@ def read(lexicon: Lexicon, question: str, *, list_nouns: frozenset[str] = frozen
     if check is not None and _ASKS.search(fold(question).strip().replace("est-ce que", "").replace("est ce que", "")) \
             and check == "yesno":
         check = None  # "qu'a-t-il dit ?" asks; only "est-ce que ..." both asks and checks
-    persons = [c for c in concepts if c.startswith("@") and lexicon.entity_kinds.get(c[1:]) == "person"]
+    persons = [c for c in concepts if sym.is_entity(c) and lexicon.entity_kinds.get(c[1:]) == "person"]
     asks = bool(_ASKS.search(fold(question).strip().replace("est-ce que", "").replace("est ce que", "")))
     states = bool(_STATES.search(free)) and question.rstrip().endswith("?") and not asks
     if check is None and not asks and not kinds - {"what"} and (states or (persons and (role or len(persons) < len(
-            [c for c in concepts if c.startswith("@")])))) and (states or question.rstrip().endswith("?")):
+            [c for c in concepts if sym.is_entity(c)])))) and (states or question.rstrip().endswith("?")):
         check = "yesno"  # "Dupont il dirige Habitat Sud ?", "la convention, c'était à Arras ?"
     months = tuple(m for m in _MONTHS if f" {m} " in text)
     asked_mark = "?" in question

@@ -11,6 +11,7 @@ import html
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+from . import symbols as sym
 from . import texts
 from .lexicon import Lexicon
 from .matcher import FactIndex
@@ -69,7 +70,7 @@ class Replies:
         if main is None:
             concepts = tuple(c for c, w in query.concepts.items() if w >= 1.0) or tuple(query.concepts)
         elif main.kind == "person":
-            concepts = (f"role:{main.role}",)  # "et celui de la région ?" asks for the same role
+            concepts = (sym.role(main.role),) if main.role else ()  # "et celui de la région ?": the same role
         else:
             # What the answered fact is about, so "et dans le Cher ?" finds its counterpart.
             keys = self.index.entries[main.id].symbols.keys
@@ -90,7 +91,7 @@ class Replies:
             list_id=(main.id if main.kind == "list" else main.list_id) if main else query.list_id,
             item=main.n if main is not None and main.kind == "item" else None,
             entity=self._entity_of(main) if main else next(iter(query.entities), None),
-            subject=f"@{main.subject}" if main else None,
+            subject=sym.entity(main.subject) if main else None,
             role=query.role or (main.role if main else None),
             fact_ids=tuple(f.id for f in facts),
             candidates=candidates,
@@ -99,7 +100,7 @@ class Replies:
     @staticmethod
     def _entity_of(fact: Fact) -> str:
         """Who "il", "elle", "son" refer to after this fact: the person, else the subject."""
-        return f"@{fact.person}" if fact.person else f"@{fact.subject}"
+        return sym.entity(fact.person) if fact.person else sym.entity(fact.subject)
 
     # ----------------------------------------------------------------- labels
     def scope(self, fact: Fact, *, place: bool = True) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from . import symbols as sym
 from .lexicon import Lexicon
 from .query import Query
 from .reading import Reading
@@ -77,7 +78,7 @@ class Resolver:
         """Which list an item reference points into: by its noun, its subject, the conversation."""
         candidates = self.nouns.get(reading.list_noun or "", [])
         if len(candidates) > 1 and entities:
-            candidates = [c for c in candidates if f"@{self.lists[c].subject}" in entities] or candidates
+            candidates = [c for c in candidates if sym.entity(self.lists[c].subject) in entities] or candidates
         if len(candidates) > 1 and context and context.list_id in candidates:
             candidates = [context.list_id or ""]
         if candidates:
@@ -119,7 +120,7 @@ class Resolver:
             # "le contact de X, c'est bien Y ?": Y is what is checked, X what is asked about.
             asked = tuple(e for e in entities if e not in self._persons)
             if asked:
-                concepts = {c: w for c, w in concepts.items() if c in asked or not c.startswith("@")}
+                concepts = {c: w for c, w in concepts.items() if c in asked or not sym.is_entity(c)}
                 entities = asked
         if places is None:
             places = self.region_words(reading, context)
@@ -146,7 +147,7 @@ class Resolver:
                 years, years_carried = (context.year,), True
             if not places and context.places:
                 places, places_carried = context.places, True
-        authorities = tuple(f"@{a}" for a in (self.places.authority.get(p) for p in places or regions) if a)
+        authorities = tuple(sym.entity(a) for a in (self.places.authority.get(p) for p in places or regions) if a)
         if authorities and role and not entities and (reading.places or reading.place_kind):
             entities = authorities  # "le président de la région" is the president of the Région
             concepts.update({a: 1.0 for a in authorities})
@@ -187,7 +188,7 @@ class Resolver:
             concepts.setdefault(c, carried)
         # "et celui de Habitat Sud ?" keeps the role asked before; "et réhabilités ?" does not.
         # Only organisations take the role over: "et Jeanne Dupont ?" asks who he is.
-        named_only = all(c.startswith("@") and c not in self._persons for c in reading.concepts)
+        named_only = all(sym.is_entity(c) and c not in self._persons for c in reading.concepts)
         role = role or (context.role if named_only else None)
         if reading.role and not entities and not reading.places and context.subject:
             entities = (context.subject,)  # "et le DG ?" after Habitat Sud's présidente: Habitat Sud's DG

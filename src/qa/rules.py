@@ -25,6 +25,7 @@ from dataclasses import replace
 from rapidfuzz import fuzz
 
 from . import compare
+from . import symbols as sym
 from .checks import verify, verify_place
 from .lexicon import Lexicon
 from .matcher import FactIndex, Scored
@@ -67,7 +68,7 @@ class Decider:
         self.people: dict[str, list[Fact]] = {}
         for fact in facts.values():
             if fact.kind == "person" and fact.person:
-                self.people.setdefault(f"@{fact.person}", []).append(fact)
+                self.people.setdefault(sym.entity(fact.person), []).append(fact)
 
     def decide(self, query: Query, context: Context | None) -> Decision:
         decision = self._first(query, context)
@@ -114,17 +115,18 @@ class Decider:
         reading = query.reading
         if query.role is None or "who" in reading.kinds or query.check is not None:
             return None
-        about = [c for c, w in query.concepts.items() if w >= 1.0 and not c.startswith(("@", "role:"))]
+        about = [c for c, w in query.concepts.items() if w >= 1.0 and not c.startswith((sym.ENTITY, sym.ROLE))]
         if not about:
             return None
         bodies = [e for e in query.entities if e not in self.people]
         holders = [f for facts in self.people.values() for f in facts if self.lexicon.role_matches(query.role, f.role)
-                   and (not bodies or f"@{f.subject}" in bodies) and (not query.places or f.place in query.places)]
-        people = {f.person for f in holders}
+                   and (not bodies or sym.entity(f.subject) in bodies)
+                   and (not query.places or f.place in query.places)]
+        people = {f.person for f in holders if f.person}
         if len(people) != 1:
             return None
-        person = f"@{people.pop()}"
-        concepts = {c: w for c, w in query.concepts.items() if not c.startswith("role:") and c not in bodies}
+        person = sym.entity(people.pop())
+        concepts = {c: w for c, w in query.concepts.items() if not c.startswith(sym.ROLE) and c not in bodies}
         concepts[person] = 1.0
         named = replace(query, role=None, entities=(person,), concepts=concepts, places=())
         decision = self._first(named, context)
@@ -141,9 +143,9 @@ class Decider:
     def ambiguous_name(self, query: Query, context: Context | None) -> Decision | None:
         for name in query.reading.ambiguous_names:
             people = self.lexicon.ambiguous_names.get(name, ())
-            if set(query.entities) & {f"@{p}" for p in people}:
+            if set(query.entities) & {sym.entity(p) for p in people}:
                 continue
-            facts = tuple(f for p in people for f in self.people.get(f"@{p}", [])[:1])
+            facts = tuple(f for p in people for f in self.people.get(sym.entity(p), [])[:1])
             if len(facts) > 1:
                 return Decision(status="clarify", facts=facts, confidence=0.5, reason="name")
         return None
@@ -159,11 +161,11 @@ class Decider:
         held = self.people[persons[0]]
         for fact in held:
             role_ok = query.role is None or self.lexicon.role_matches(query.role, fact.role)
-            if role_ok and (not bodies or f"@{fact.subject}" in bodies):
+            if role_ok and (not bodies or sym.entity(fact.subject) in bodies):
                 return Decision(status="answered", facts=(fact,), confidence=1.0, verdict="oui")
         holders = tuple(
             f for f in self.facts.values() if f.kind == "person" and query.role is not None
-            and self.lexicon.role_matches(query.role, f.role) and f"@{f.subject}" in bodies
+            and self.lexicon.role_matches(query.role, f.role) and sym.entity(f.subject) in bodies
         )
         return Decision(status="answered", facts=(held[0], *holders[:1]), confidence=1.0, verdict="non")
 
@@ -172,7 +174,7 @@ class Decider:
         reading = query.reading
         if context is None or not context.fact_ids or reading.concepts and not reading.followup:
             return None
-        news = [c for c in reading.concepts if not c.startswith("role:")]
+        news = [c for c in reading.concepts if not c.startswith(sym.ROLE)]
         if news or not (reading.places or reading.years or reading.year_shift or reading.place_kind):
             return None
         if context.metric:
@@ -306,7 +308,7 @@ class Decider:
             score += PLACE_BONUS
         if query.kind and s.fact.kind == query.kind:
             score += SAME_KIND_BONUS
-        if query.pronoun_entity and query.pronoun_entity == f"@{s.fact.person}":
+        if query.pronoun_entity and s.fact.person and query.pronoun_entity == sym.entity(s.fact.person):
             score += MARGIN  # "il a ouvert la convention avec qui ?": his fact, not his companion's
         return replace(s, score=score) if score != s.score else s
 
@@ -357,7 +359,7 @@ class Decider:
     def _fits_every_slot(self, best: Scored, query: Query) -> bool:
         """One candidate that agrees with everything the question names is an answer, not a menu."""
         vocab = self.index.entries[best.fact.id].vocab
-        named = [c for c in query.new_concepts if c.startswith(("@", "role:"))]
+        named = [c for c in query.new_concepts if c.startswith((sym.ENTITY, sym.ROLE))]
         # Words the base does not know are chatter around a question that names every key word.
         # Within one question, a word the base does not know is what is asked ("dans quel contexte ?"),
         # unless the question says what it asks and the fact has it ("quel financement ... ont-ils reçu ?").

@@ -7,6 +7,7 @@ enough" to be answered.
 
 from __future__ import annotations
 
+from . import symbols as sym
 from .lexicon import Lexicon
 from .matcher import KIND_ATTRIBUTES, FactIndex
 from .query import Query, Reason
@@ -96,7 +97,7 @@ class Slots:
             if not self.lexicon.role_matches(role, fact.role):
                 return "role"
             bodies = [e for e in entities if not self.index.is_person(e)]
-            if bodies and f"@{fact.subject}" not in bodies:
+            if bodies and sym.entity(fact.subject) not in bodies:
                 return "entity"
         return None
 
@@ -140,5 +141,5 @@ class Slots:
         reverse = any(c[0].isdigit() for c in query.reading.concepts)
         # "c'est quoi <a name> ?" asks what it is, not one of its figures; "c'est quoi l'objectif de
         # places créées ?" asks for a figure.
-        names_only = all(c.startswith("@") for c in query.reading.concepts)
+        names_only = all(sym.is_entity(c) for c in query.reading.concepts)
         return kinds == {"what"} and fact.kind == "figure" and names_only and not reverse and query.check is None

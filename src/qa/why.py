@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from . import symbols as sym
 from . import texts
 from .query import Decision, Query
 from .records import Fact, Suggestion
@@ -54,7 +55,7 @@ def explain(r: Replies, query: Query, decision: Decision) -> tuple[list[str], li
         return _subject(r, query, near), [], suggestions
     if reason in ("role", "entity") or (query.role and not near):
         people = [f for f in r.facts.values() if f.kind == "person" and (
-            any(f"@{f.subject}" == e for e in query.entities) or (query.places and f.place in query.places))]
+            any(sym.entity(f.subject) == e for e in query.entities) or (query.places and f.place in query.places))]
         return _role(r, query), [], [r.suggest(f) for f in people[:3]] or suggestions
     if reading.unknown:
         return [texts.UNKNOWN_WORDS.format(words=r.lexicon.surface(reading.original, reading.unknown[:3]))], [], []
