@@ -11,8 +11,8 @@ __all__ = [
     "entity", "entity_key", "is_entity", "is_role", "is_slot", "role", "role_key",
 ]
 
-ENTITY = "@"  # "@unafo": an entity of the lexicon
-PLACE = "geo:"  # "geo:aisne": a place of places.toml
+ENTITY = "@"  # "@habitat-sud": an entity of the lexicon
+PLACE = "geo:"  # "geo:cher": a place of places.toml
 PLACE_KIND = "placekind:"  # "placekind:région": "la région", resolved by the engine
 ROLE = "role:"  # "role:president", "role:head"
 KIND = "kind:"  # "kind:count": what kind of answer is asked
