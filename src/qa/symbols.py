@@ -29,7 +29,7 @@ def is_entity(symbol: str) -> bool:
 
 
 def entity_key(symbol: str) -> str:
-    """"@unafo" -> "unafo" (a symbol without the prefix is returned as is)."""
+    """"@habitat-sud" -> "habitat-sud" (a symbol without the prefix is returned as is)."""
     return symbol[len(ENTITY):] if is_entity(symbol) else symbol
 
 
