@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import DEFAULT_API_ROOT, DEFAULT_PORT, Settings, SettingsError, default_state_db
+from bot.settings import DEFAULT_API_ROOT, DEFAULT_PORT, Settings, SettingsError
+from qa.config import default_state_db
 
 from .fakes import TOKEN
 
