@@ -37,11 +37,17 @@ log = logging.getLogger(__name__)
 
 EXIT_TOKEN_REJECTED = 1
 _REJECTED = (401, 404)  # what the Bot API answers to a token it does not know (PTB: InvalidToken)
+_NO_UPDATES = b'{"ok": true, "result": []}'
+
 
 
 class TokenWatch(BaseRequest):
     """The getUpdates transport, watched: a rejected token stops the bot instead of silently
-    ending the polling task (python-telegram-bot does not retry, nor tell the Application)."""
+    ending the polling task (python-telegram-bot does not retry, nor tell the Application).
+
+    The rejection is reported to `on_rejected` (which stops the bot, exit status 1) and PTB
+    is answered "no updates", so that its polling task never dies of an exception that would
+    race the shutdown (and be logged as never retrieved)."""
 
     def __init__(self, inner: BaseRequest) -> None:
         self.inner = inner
@@ -61,6 +67,7 @@ class TokenWatch(BaseRequest):
         code, payload = await self.inner.do_request(url, method, *args, **kwargs)
         if code in _REJECTED and self.on_rejected is not None:
             self.on_rejected(code)
+            return 200, _NO_UPDATES
         return code, payload
 
 
