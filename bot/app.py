@@ -60,9 +60,10 @@ def build_application(
     engine: Engine | None = None,
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
-    rate_limiter: bool = True,
+    rate_limiter: bool | Budget = True,
 ) -> App:
-    """The bot's Application. `engine`, `request`s and `rate_limiter` are for tests and benches."""
+    """The bot's Application. `engine`, `request`s and `rate_limiter` (off, or another
+    budget) are for tests and benchmarks."""
     if settings.token is None:
         raise ValueError("build_application needs a token (the terminal chat makes its own)")
     watch = TokenWatch(get_updates_request or HTTPXRequest(connection_pool_size=1))
@@ -80,7 +81,7 @@ def build_application(
         .post_shutdown(post_shutdown)
     )
     if rate_limiter:
-        builder = builder.rate_limiter(Budget())
+        builder = builder.rate_limiter(rate_limiter if isinstance(rate_limiter, Budget) else Budget())
     if request is not None:
         builder = builder.request(request)
     app: App = builder.build()
