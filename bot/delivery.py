@@ -105,6 +105,7 @@ class Deliverer:
         self._lock = asyncio.Lock()
         self._next_slot = 0.0  # the global rate: when the next message may go
         self._paused_until = 0.0  # after a 429 or a network error: nothing goes before
+        self._rejected: InvalidToken | None = None  # the token was refused: stop sending, report it
         self._failures = 0  # network errors in a row, for the global pause
         self._cooling: dict[int, float] = {}  # chat -> when it may receive its next message
         self._busy: set[int] = set()  # chats with a message in flight
@@ -125,7 +126,8 @@ class Deliverer:
             slots = asyncio.Semaphore(self.limits.in_flight)
             running: set[asyncio.Task[None]] = set()
             async with asyncio.TaskGroup() as group:  # leaving it waits for the messages in flight
-                while True:
+                self._rejected = None
+                while self._rejected is None:
                     now = self._clock()
                     left = None if budget is None else budget - (now - start)
                     if left is not None and left <= 0:
@@ -141,7 +143,7 @@ class Deliverer:
                                     break
                                 await self._pace()
                                 await slots.acquire()
-                                if self._paused_until > self._clock():  # a 429 arrived meanwhile
+                                if self._paused_until > self._clock() or self._rejected:  # a 429 meanwhile
                                     slots.release()
                                     break
                                 # Claimed right before it goes (after the pacing, so that the
@@ -165,6 +167,8 @@ class Deliverer:
                     if left is not None and wait >= left:
                         break  # the next run of the job takes over
                     await self._sleep(max(wait, 0.001))
+        if self._rejected is not None:  # raised here, not in a task: the error handler sees it as is
+            raise self._rejected
         if report.sent or report.failed or report.dropped:
             log_event("delivery", result="run", sent=report.sent, retried=report.retried,
                       failed=report.failed, dropped=report.dropped)
@@ -217,9 +221,9 @@ class Deliverer:
             await self.state.retry_later(row.id, "group migrated to a supergroup", 0, count=False)
             report.retried += 1
             log_event("delivery", result="migrated", moved=moved)
-        except InvalidToken:
+        except InvalidToken as e:  # a configuration error, not the message's: the bot stops
             await self.state.retry_later(row.id, "token rejected", 0, count=False)
-            raise  # a configuration error, not the message's: the error handler stops the bot
+            self._rejected = e
         except TelegramError as e:  # network errors, timeouts, 5xx, unknown answers
             await self._backoff(row, e, report)
         else:
