@@ -8,6 +8,8 @@ Every wait is "until it happened" with a generous deadline, never a fixed sleep.
 from __future__ import annotations
 
 import contextlib
+import json
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -293,3 +295,55 @@ def test_the_test_bot_api_refuses_what_telegram_refuses(api: FakeBotApi) -> None
     assert call("answerCallbackQuery", callback_query_id="1", text="x" * 201) == 400
     assert call("answerCallbackQuery", callback_query_id="1", text="x" * 200) == 200
     assert len(api.rejected) == 9
+
+
+# ----------------------------------------------------- defect 10: the webhook
+def raw_post(host: str, port: int, headers: dict[str, str], body: bytes = b"") -> int:
+    """POST with a raw socket (headers may announce a body that never comes); the status."""
+    head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    with socket.create_connection((host, port), timeout=DEADLINE) as s:
+        s.sendall(f"POST /telegram/hook HTTP/1.1\r\nHost: {host}\r\n{head}\r\n".encode() + body)
+        status = s.recv(64).split(b" ", 2)[1]
+    return int(status)
+
+
+def test_the_webhook_checks_before_reading_ignores_replays_and_logs_no_content(
+    api: FakeBotApi, facts_db: Path, tmp_path: Path
+) -> None:
+    port = free_port()
+    url, secret = f"http://127.0.0.2:{port}/telegram/hook", "s3cret-hook"
+    process = start(api, facts_db, tmp_path, WEBHOOK_URL=url, WEBHOOK_SECRET=secret, PORT=str(port),
+                    WEBHOOK_LISTEN="127.0.0.2")  # fmt: skip
+    json_headers = {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret}
+    try:
+        api.wait_for("setWebhook", timeout=DEADLINE)
+        until(lambda: _listening("127.0.0.2", port), "the webhook server listening")
+        assert not _listening("127.0.0.1", port)  # WEBHOOK_LISTEN is the only address
+        # 50 MB announced, never sent: refused on the headers, nothing read
+        assert raw_post("127.0.0.2", port, {"Content-Length": str(50 << 20)}) == 403
+        assert raw_post("127.0.0.2", port, {**json_headers, "Content-Length": str(50 << 20)}) == 413
+        update = json.dumps(text_update("contact UNAFO")).encode()
+        for _ in range(2):  # Telegram redelivers an update it got no timely answer for
+            assert raw_post("127.0.0.2", port, {**json_headers, "Content-Length": str(len(update))}, update) == 200
+        unreadable = json.dumps({"update_id": 424242, "message": "pas un objet"}).encode()
+        assert raw_post("127.0.0.2", port, {**json_headers, "Content-Length": str(len(unreadable))}, unreadable) == 200
+        until(lambda: api.count("sendMessage") >= 1, "the answer")
+        assert api.count("getUpdates") == 0
+    finally:
+        code, stderr = stop(process)
+    assert code == 0, stderr
+    assert len(to_chat(api, USER_ID, "union-habitat.org")) == 1  # the replay was not answered
+    assert "424242" in stderr and "pas un objet" not in stderr  # its id, never its content
+    no_secret(stderr)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _listening(host: str, port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(5)
+        return s.connect_ex((host, port)) == 0
