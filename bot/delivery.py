@@ -138,23 +138,7 @@ class Deliverer:
                         busy = self._busy | self._cooling.keys()
                         rows = await self.state.due(limit=self.limits.batch, exclude=busy)
                         if rows:
-                            for row in rows:
-                                if budget is not None and self._clock() - start >= budget:
-                                    break
-                                await self._pace()
-                                await slots.acquire()
-                                if self._paused_until > self._clock() or self._rejected:  # a 429 meanwhile
-                                    slots.release()
-                                    break
-                                # Claimed right before it goes (after the pacing, so that the
-                                # claim is never left waiting): nobody else sends it.
-                                if not await self.state.claim(row.id, CLAIM_LEASE):
-                                    slots.release()  # another deliverer has it, or it is gone
-                                    continue
-                                self._busy.add(row.chat_id)
-                                task = group.create_task(self._send(row, report))
-                                running.add(task)
-                                task.add_done_callback(partial(self._done, row.chat_id, slots, running))
+                            await self._launch(rows, group, slots, running, report, start, budget)
                             continue
                         if running:  # what is left is for chats with a message in flight
                             await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
@@ -173,6 +157,40 @@ class Deliverer:
             log_event("delivery", result="run", sent=report.sent, retried=report.retried,
                       failed=report.failed, dropped=report.dropped)
         return report
+
+    async def _launch(
+        self,
+        rows: list[OutboxRow],
+        group: asyncio.TaskGroup,
+        slots: asyncio.Semaphore,
+        running: set[asyncio.Task[None]],
+        report: DrainReport,
+        start: float,
+        budget: float | None,
+    ) -> None:
+        """Claim `rows` (one transaction: nobody else sends them), then send them at the pace,
+        each in its own task; the claims of those not sent (budget spent, a pause) are given back."""
+        claimed = set(await self.state.claim_many([r.id for r in rows], CLAIM_LEASE))
+        unsent = set(claimed)
+        try:
+            for row in rows:
+                if row.id not in claimed:  # another deliverer has it, or it was sent, dropped, erased
+                    continue
+                if budget is not None and self._clock() - start >= budget:
+                    break
+                await self._pace()
+                await slots.acquire()
+                if self._paused_until > self._clock() or self._rejected:  # a 429 meanwhile
+                    slots.release()
+                    break
+                unsent.discard(row.id)
+                self._busy.add(row.chat_id)
+                task = group.create_task(self._send(row, report))
+                running.add(task)
+                task.add_done_callback(partial(self._done, row.chat_id, slots, running))
+        finally:
+            if unsent:
+                await self.state.release(unsent)
 
     def _done(
         self, chat_id: int, slots: asyncio.Semaphore, running: set[asyncio.Task[None]], task: asyncio.Task[None]

@@ -72,6 +72,12 @@ class AsyncState:
     async def claim(self, row_id: int, lease: float) -> bool:
         return await asyncio.to_thread(self.store.claim, row_id, lease)
 
+    async def claim_many(self, row_ids: Collection[int], lease: float) -> list[int]:
+        return await asyncio.to_thread(self.store.claim_many, row_ids, lease)
+
+    async def release(self, row_ids: Collection[int]) -> None:
+        await asyncio.to_thread(self.store.release, row_ids)
+
     async def release_claims(self) -> int:
         return await asyncio.to_thread(self.store.release_claims)
 

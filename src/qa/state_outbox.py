@@ -4,8 +4,9 @@ A mixin of `qa.state.StateStore` (same connection, lock and clock), kept apart b
 the delivery's concern, not the subscriptions'. Every method is one short transaction.
 
 - `due` lists, oldest first, each chat's oldest pending row when it may be sent now;
-- `claim` takes a row before sending it: two deliverers (two processes, which the bot's
-  instance lock forbids, but a lock can be bypassed) never send the same row;
+- `claim` (`claim_many`) takes rows before sending them: two deliverers (two processes, which
+  the bot's instance lock forbids, but a lock can be bypassed) never send the same row;
+  `release` gives back those not sent after all;
 - `mark_sent` after Telegram accepted it, `retry_later`, `mark_failed`, `deactivate` otherwise;
 - `move_chat` when a group became a supergroup with a new id.
 
@@ -68,15 +69,26 @@ class OutboxDelivery:
     def claim(self, row_id: int, lease: float) -> bool:
         """Take the row for sending, for `lease` seconds at most; False when another deliverer
         holds it or it is no longer pending. Only the deliverer that claimed a row sends it."""
+        return bool(self.claim_many([row_id], lease))
+
+    def claim_many(self, row_ids: Collection[int], lease: float) -> list[int]:
+        """`claim` for several rows in one transaction; returns the ids this caller now holds."""
         now = self._clock()
+        until = now + min(lease, MAX_DELAY)
+        free = f"status = 'pending' AND (claimed_until IS NULL OR {_NOW_OR_STEPPED.format(column='claimed_until')})"
         with self._write() as db:
-            return bool(
-                db.execute(
-                    "UPDATE outbox SET claimed_until = ? WHERE id = ? AND status = 'pending' "
-                    f"AND (claimed_until IS NULL OR {_NOW_OR_STEPPED.format(column='claimed_until')})",
-                    (now + min(lease, MAX_DELAY), row_id, now, now + MAX_DELAY),
+            return [
+                i
+                for i in row_ids
+                if db.execute(
+                    f"UPDATE outbox SET claimed_until = ? WHERE id = ? AND {free}", (until, i, now, now + MAX_DELAY)
                 ).rowcount
-            )
+            ]
+
+    def release(self, row_ids: Collection[int]) -> None:
+        """Give back claims on rows this caller did not send after all."""
+        with self._write() as db:
+            db.executemany("UPDATE outbox SET claimed_until = NULL WHERE id = ?", [(i,) for i in row_ids])
 
     def release_claims(self) -> int:
         """Forget every claim: at start, by the process that holds the instance lock, the claims

@@ -48,8 +48,8 @@ async def test_two_deliverers_on_one_outbox_send_each_notice_once(tmp_path: Path
         for chat in range(1000, 1100):
             store.subscribe(chat, 2)
         store.queue_announcement(2, "Annonce")
-    one = await start_bot(state_db, engine, clock, Limits(in_flight=4))
-    two = await start_bot(state_db, engine, clock, Limits(in_flight=4))  # the same database, another connection
+    one = await start_bot(state_db, engine, clock, Limits(in_flight=4, batch=10))
+    two = await start_bot(state_db, engine, clock, Limits(in_flight=4, batch=10))  # same database, another connection
     try:
         await asyncio.gather(one.deliverer.drain(), two.deliverer.drain())
         counts = Counter(c for bot in (one, two) for c, _, _ in bot.request.delivered)

@@ -99,3 +99,14 @@ def test_a_migrated_group_keeps_its_subscriptions_and_its_pending_notices(tmp_pa
         assert store.subscriptions(new) == (2, 3)
     with sqlite3.connect(tmp_path / "state.db") as db:
         assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_claims_in_one_transaction_and_a_release(tmp_path: Path) -> None:
+    with StateStore.open(tmp_path / "state.db") as store:
+        for chat in (1, 2, 3):
+            store.subscribe(chat, 1)
+        store.queue_announcement(1, "x")
+        ids = [r.id for r in store.due(limit=10)]
+        assert store.claim_many(ids, lease=60) == ids and store.claim_many(ids, lease=60) == []
+        store.release(ids[1:])  # not sent after all (the job's budget ran out)
+        assert [r.id for r in store.due(limit=10)] == ids[1:]
