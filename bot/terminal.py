@@ -15,10 +15,12 @@ state database's instance lock: the two never run on one state database at once.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import logging
 import sys
+import threading
 import time
 from dataclasses import dataclass, replace
 from typing import Any, TextIO
@@ -148,15 +150,30 @@ class _Chat:
             await state.mark_sent(rows[0].id)
 
 
-async def _lines(stdin: TextIO, interactive: bool) -> str | None:
-    """The next line typed, None at the end of input (Ctrl-D)."""
-    if interactive:
+async def _next_line(stdin: TextIO, interactive: bool) -> str | None:
+    """The next line typed, None at the end of input (Ctrl-D). Read in a daemon thread: a
+    Ctrl-C while waiting must not leave the interpreter waiting for a line at exit."""
+    loop = asyncio.get_running_loop()
+    line: asyncio.Future[str | None] = loop.create_future()
+
+    def give(value: str | None) -> None:
+        if not line.done():
+            line.set_result(value)
+
+    def read() -> None:
         try:
-            return await asyncio.to_thread(input, PROMPT)
+            if interactive:
+                value: str | None = input(PROMPT)
+            else:
+                raw = stdin.readline()
+                value = raw.rstrip("\n") if raw else None
         except EOFError:
-            return None
-    line = await asyncio.to_thread(stdin.readline)
-    return line.rstrip("\n") if line else None
+            value = None
+        with contextlib.suppress(RuntimeError):  # the loop is gone: nobody waits any more
+            loop.call_soon_threadsafe(give, value)
+
+    threading.Thread(target=read, name="qa-chat-input", daemon=True).start()
+    return await line
 
 
 async def chat(settings: Settings, stdin: TextIO, stdout: TextIO, *, engine: Engine | None = None) -> int:
@@ -177,7 +194,7 @@ async def chat(settings: Settings, stdin: TextIO, stdout: TextIO, *, engine: Eng
         telegram.print(texts.TERMINAL_WELCOME)
         while True:
             await session.notices()
-            line = await _lines(stdin, interactive)
+            line = await _next_line(stdin, interactive)
             if line is None:
                 break
             await session.say(line)

@@ -103,7 +103,7 @@ class WebhookServer:
             )
         ]
         web = tornado.web.Application(routes, log_function=lambda handler: None)
-        self._server = HTTPServer(web, max_body_size=MAX_BODY, xheaders=True)
+        self._server = HTTPServer(web, max_body_size=MAX_BODY)
         self._server.listen(settings.port, address=settings.webhook_listen)
         await self.app.bot.set_webhook(
             url=settings.webhook_url,
