@@ -117,7 +117,9 @@ class Deliverer:
         """Send what is due. With a `budget` (the job), return after about that many seconds,
         or when nothing is due yet; without (tests, benchmarks, a manual flush), return only
         when nothing is pending any more, sleeping through pauses and backoffs. Returns with
-        nothing in flight; if cancelled, the messages in flight are abandoned (not marked)."""
+        nothing in flight; if cancelled, the messages in flight are abandoned (not marked, still
+        claimed: the next start releases them). A rejected token is raised once nothing is in
+        flight any more (the rows stay pending)."""
         report = DrainReport()
         if self._lock.locked():  # the previous run of the job is still sending
             return report
