@@ -13,7 +13,8 @@ rejected-token error, in a URL...), and with an exit status:
 - 0: stopped (SIGINT, SIGTERM);
 - 1: failed: the token was rejected (at start or mid-run), the Bot API could not be
   reached, another instance runs on the state database, the fact base or the state
-  database is unusable, or an unexpected error (its traceback on the same logfmt line);
+  database is unusable, the webhook's port is taken, or an unexpected error (its
+  traceback on the same logfmt line);
 - 2: invalid configuration (a variable is named), or no token.
 """
 
@@ -95,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         return fail(f"the Bot API at {api} refused to start the bot: {type(e).__name__}: {e}", EXIT_FAILED)
     except QAError as e:  # another instance, a fact base or state database that cannot be used
         return fail(str(e), EXIT_FAILED)
+    except OSError as e:  # the webhook's port taken, a state directory it may not write...
+        return fail(f"cannot start: {e}", EXIT_FAILED)
     except KeyboardInterrupt:  # Ctrl-C before the signal handlers were installed
         return 130
     except Exception:  # one logfmt line: the traceback on it, redacted like every record

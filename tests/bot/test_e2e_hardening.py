@@ -352,3 +352,17 @@ def _listening(host: str, port: int) -> bool:
     with socket.socket() as s:
         s.settimeout(5)
         return s.connect_ex((host, port)) == 0
+
+
+def test_a_webhook_port_already_taken_is_one_line(api: FakeBotApi, facts_db: Path, tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = bot_env(api, facts_db, tmp_path, WEBHOOK_URL=f"http://127.0.0.1:{port}/hook", WEBHOOK_SECRET="s3cret-hook",
+                      PORT=str(port))  # fmt: skip
+        done = subprocess.run(qa_bot(), env=env, cwd=ROOT, capture_output=True, text=True, timeout=DEADLINE)
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[-1].startswith("qa-bot: cannot start:")
+    no_secret(done.stdout, done.stderr)
+    InstanceLock.acquire(tmp_path / "state.db").release()  # shut down cleanly: the lock is free
