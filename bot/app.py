@@ -1,51 +1,58 @@
 """The Telegram Application: built, and every handler registered, in one visible place.
 
 Order matters: within a group, the first handler whose filters match an update handles it.
-Commands come first, then questions, then buttons (the catch-all button handler last, so that
-data the bot does not know gets a notice), then what is left (unknown commands, non-text).
+Group -1 drops replayed updates. Then commands, questions, buttons (the catch-all button
+handler last, so that data the bot does not know gets a notice), then what is left (unknown
+commands, non-text).
+
+Commands answer new messages only: an edited `/annonce` must not broadcast again, an edited
+`/abonner` changes nothing. An edited question is answered again (the user corrected it).
+
+The Application handles chats concurrently, each in order (bot/processor.py), within one
+budget of Bot API calls (bot/ratelimit.py); `context.bot_data` is typed (bot/services.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-import inspect
 import logging
-from typing import Any, TypeAlias
+from typing import Any
 
-from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
+from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
-    Application,
     ApplicationBuilder,
     CallbackQueryHandler,
-    CommandHandler,
     Defaults,
     InlineQueryHandler,
     MessageHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from qa import Engine
 
-from . import delivery, handlers, logs, retention, subscriptions, texts
+from . import delivery, groups, handlers, logs, replays, retention, subscriptions, texts
 from .dialogue import Dialogue
+from .instance import InstanceLock
+from .processor import PerChatProcessor
+from .ratelimit import Budget
+from .runner import EXIT_TOKEN_REJECTED, TokenWatch
+from .services import CONTEXT_TYPES, App
 from .settings import Settings
+from .state import AsyncState
 
-__all__ = ["App", "build_application", "post_init", "post_shutdown", "run"]
+__all__ = ["App", "build_application", "post_init", "post_shutdown"]
 
 log = logging.getLogger(__name__)
 
-App: TypeAlias = Application[Any, Any, Any, Any, Any, Any]
-MAX_RETRIES = 3  # AIORateLimiter: retries after a 429 (RetryAfter), waiting as Telegram asks
-
 PRIVATE = filters.ChatType.PRIVATE
 GROUPS = filters.ChatType.GROUPS
+FRESH = handlers.FRESH  # not an edit: commands and notices answer new messages only
 TEXT = filters.TEXT & ~filters.COMMAND & ~filters.VIA_BOT
 NOT_TEXT = ~filters.TEXT & ~filters.StatusUpdate.ALL & ~filters.VIA_BOT
-
+command = handlers.command
 
 def build_application(
     settings: Settings,
@@ -53,71 +60,82 @@ def build_application(
     engine: Engine | None = None,
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
-    rate_limiter: bool = True,
+    rate_limiter: bool | Budget = True,
 ) -> App:
-    """The bot's Application. `engine`, `request`s and `rate_limiter` are for tests and benches."""
+    """The bot's Application. `engine`, `request`s and `rate_limiter` (off, or another
+    budget) are for tests and benchmarks."""
     if settings.token is None:
-        raise ValueError("build_application needs a token (the terminal chat needs none)")
+        raise ValueError("build_application needs a token (the terminal chat makes its own)")
+    watch = TokenWatch(get_updates_request or HTTPXRequest(connection_pool_size=1))
+    # Any: each builder call changes the builder's type parameters; `App` below is the result's.
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         ApplicationBuilder()
+        .context_types(CONTEXT_TYPES)
         .token(settings.token)
         .base_url(settings.base_url)
         .base_file_url(settings.base_file_url)
-        .defaults(
-            Defaults(
-                parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
-            )
-        )
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .concurrent_updates(PerChatProcessor())
+        .get_updates_request(watch)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
     if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=MAX_RETRIES))
+        builder = builder.rate_limiter(rate_limiter if isinstance(rate_limiter, Budget) else Budget())
     if request is not None:
         builder = builder.request(request)
-    if get_updates_request is not None:
-        builder = builder.get_updates_request(get_updates_request)
-    app = builder.build()
-    app.bot_data["settings"] = settings
-    if engine is not None:
-        app.bot_data["engine"] = engine
+    app: App = builder.build()
+    services = app.bot_data
+    services.settings = settings
+    services.engine = engine
+    watch.on_rejected = lambda code: _token_rejected(app, code)
 
     # ---- every handler, in order --------------------------------------------------------
+    app.add_handler(replays.handler(replays.RecentUpdates()), group=replays.REPLAY_GROUP)
     app.add_handlers(
         [
-            CommandHandler("start", handlers.start),
-            CommandHandler(["aide", texts.HELP_ALIAS], handlers.help_command),
-            CommandHandler("axes", subscriptions.axes),  # the axes, with the subscribe buttons
-            CommandHandler("sources", handlers.sources),
-            CommandHandler("contact", handlers.contact),
+            MessageHandler(filters.StatusUpdate.MIGRATE, groups.migrated),  # group -> supergroup
+            command("start", handlers.start),
+            command(["aide", texts.HELP_ALIAS], handlers.help_command),
+            command("axes", subscriptions.axes),  # the axes, with the subscribe buttons
+            command("sources", handlers.sources),
+            command("contact", handlers.contact),
             *subscriptions.handlers(),  # /abonner ... /stats and their buttons (abo:, oubli:)
             MessageHandler(PRIVATE & TEXT, handlers.question),
             MessageHandler(GROUPS & TEXT & handlers.ADDRESSED_TO_BOT, handlers.question),
             CallbackQueryHandler(handlers.button),  # f:, t:, q: and a notice for anything else
             InlineQueryHandler(handlers.inline_query),
-            MessageHandler(PRIVATE & filters.COMMAND, handlers.unknown_command),
-            MessageHandler(
-                (PRIVATE | (GROUPS & handlers.ADDRESSED_TO_BOT)) & NOT_TEXT, handlers.not_text
-            ),
+            MessageHandler(PRIVATE & filters.COMMAND & FRESH, handlers.unknown_command),
+            MessageHandler((PRIVATE | (GROUPS & handlers.ADDRESSED_TO_BOT)) & NOT_TEXT & FRESH, handlers.not_text),
         ]
     )
     app.add_error_handler(handlers.error)
-    for group in app.handlers.values():  # one `event=update` log line per handled update
-        logs.instrument(group)
+    logs.instrument(app.handlers[0])  # one `event=update` log line per handled update
     retention.schedule(app)  # the question log's retention: at start, then daily
     delivery.install(app)  # the job that drains the notification outbox, every second
     return app
 
 
+def _token_rejected(app: App, code: int) -> None:
+    if not app.bot_data.exit_status:
+        log.error("the Bot API rejected the token while polling (HTTP %d): stopping; check TELEGRAM_BOT_TOKEN", code)
+    app.bot_data.request_stop(EXIT_TOKEN_REJECTED)
+
+
 async def post_init(app: App) -> None:
-    """After `initialize` (getMe): load the engine, open the stores, describe the bot."""
-    settings: Settings = app.bot_data["settings"]
-    engine = app.bot_data.get("engine")
-    if engine is None:
-        engine = await asyncio.to_thread(Engine.load)
-        app.bot_data["engine"] = engine
-    app.bot_data["dialogue"] = Dialogue(engine)
-    await delivery.open_state(app)  # bot_data["state"]: subscriptions, outbox, question log
+    """After `initialize` (getMe): the instance lock, the engine, the state, the menus."""
+    services = app.bot_data
+    settings = services.settings
+    if services.state is None:  # tests may bring their own store, on a fake clock
+        services.instance = InstanceLock.acquire(settings.state_db)  # first: one bot per database
+        services.state = await AsyncState.open(settings.state_db)
+        log.info("state database %s", settings.state_db)
+    # This process owns the outbox now: claims still in the database are a dead process's.
+    if released := await services.state.release_claims():
+        log.info("%d notice(s) left in flight by the previous run will be sent again", released)
+    if services.engine is None:
+        services.engine = await asyncio.to_thread(Engine.load, settings.facts_db, knowledge=settings.knowledge)
+    services.dialogue = Dialogue(services.engine)
     commands = [BotCommand(name, description) for name, description, _ in texts.COMMANDS]
     admin = commands + [BotCommand(n, d) for n, d, _ in texts.ADMIN_COMMANDS]
     try:
@@ -131,33 +149,16 @@ async def post_init(app: App) -> None:
             await app.bot.set_my_commands(admin, scope=BotCommandScopeChat(admin_id))
         except TelegramError as e:  # the admin has not talked to the bot yet
             log.info("no admin menu for %s: %s", admin_id, e)
-    log.info("bot @%s ready", app.bot.username)
 
 
 async def post_shutdown(app: App) -> None:
-    """Close what post_init opened (the engine holds no open resource)."""
-    for key in ("state",):
-        store = app.bot_data.pop(key, None)
-        close = getattr(store, "close", None)
-        if callable(close):
-            result = close()
-            if inspect.isawaitable(result):
-                await result
-
-
-def run(settings: Settings) -> None:
-    """Serve until stopped: a webhook when WEBHOOK_URL is set, long polling otherwise."""
-    app = build_application(settings)
-    if settings.webhook_url:
-        log.info("webhook mode on port %d, path /%s", settings.port, settings.webhook_path)
-        app.run_webhook(
-            listen="0.0.0.0",  # noqa: S104 - the bot's own port, behind the operator's proxy
-            port=settings.port,
-            url_path=settings.webhook_path,
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
-    else:
-        log.info("long polling mode")
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    """Close what post_init opened: the state (its question log flushed), then the lock."""
+    services = app.bot_data
+    state, services.state = services.state, None
+    try:
+        if state is not None:
+            await state.close()
+    finally:
+        if services.instance is not None:
+            services.instance.release()
+            services.instance = None

@@ -9,12 +9,11 @@ Each line starts with `ok`, `FAIL` or `skip`; the exit status is 1 when a line s
 0 otherwise. What each check means:
 
 - **configuration**: the environment parses into `Settings` (bot/settings.py), the same
-  rules the bot applies at start. Without `TELEGRAM_BOT_TOKEN` the configuration is valid:
-  it is the terminal mode (development, CI), and the line says so; only the Bot API check
-  needs the token;
-- **fact base**: the engine loads as the bot loads it (`Engine.load`, which rebuilds the fact
-  base when `QA_KNOWLEDGE` changed) and answers each example question of /start with the
-  status `answered`;
+  rules the bot applies at start, and `TELEGRAM_BOT_TOKEN` is set: `qa-bot` refuses to start
+  without it (the terminal chat, `qa-chat`, needs no check);
+- **fact base**: the engine loads as the bot loads it (`Engine.load` of `QA_FACTS_DB`, which
+  rebuilds the fact base when `QA_KNOWLEDGE` changed) and answers each example question of
+  /start with the status `answered`;
 - **state database**: `BOT_STATE_DB` opens, is migrated to the current schema and takes a
   write (a table created in a transaction rolled back);
 - **Bot API**: `getMe` on `TELEGRAM_API_BASE_URL` answers with this token, within 10 s;
@@ -32,6 +31,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal, TextIO
 
 from telegram import Bot
@@ -39,6 +39,7 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.request import HTTPXRequest
 
 from qa import Engine
+from qa.config import default_facts_db, default_knowledge
 
 from . import texts
 from .logs import RedactSecrets
@@ -69,9 +70,14 @@ def _guard(name: str, check: Callable[[], Check]) -> Check:
 
 
 def check_configuration(settings: Settings) -> Check:
-    mode = "webhook" if settings.webhook_url else "long polling"
     if settings.token is None:
-        mode = "no TELEGRAM_BOT_TOKEN: terminal mode (a deployment needs the token)"
+        return Check(
+            "configuration",
+            "FAIL",
+            "TELEGRAM_BOT_TOKEN is not set: qa-bot needs the bot's token from @BotFather "
+            "(the terminal chat is qa-chat)",
+        )
+    mode = f"webhook on {settings.webhook_listen}:{settings.port}" if settings.webhook_url else "long polling"
     level = next((n for n, v in LOG_LEVELS.items() if v == settings.log_level), str(settings.log_level))
     admins = len(settings.admin_ids)
     return Check(
@@ -82,10 +88,8 @@ def check_configuration(settings: Settings) -> Check:
     )
 
 
-def check_fact_base() -> Check:
-    from qa.config import default_facts_db
-
-    engine = Engine.load()
+def check_fact_base(facts_db: Path, knowledge: Path) -> Check:
+    engine = Engine.load(facts_db, knowledge=knowledge)
     for question in texts.EXAMPLES:
         answer = engine.ask(question)
         if answer.status != "answered":
@@ -94,7 +98,7 @@ def check_fact_base() -> Check:
     return Check(
         "fact base",
         "ok",
-        f"{default_facts_db()}, {documents} documents; "
+        f"{facts_db}, {documents} documents; "
         f"{len(texts.EXAMPLES)} example questions answered",
     )
 
@@ -149,24 +153,28 @@ def check_bot_api(settings: Settings, *, offline: bool) -> Check:
 
 def run_checks(settings: Settings | SettingsError, *, offline: bool) -> list[Check]:
     if isinstance(settings, SettingsError):
+        facts_db, knowledge = default_facts_db(), default_knowledge()  # what the bot would read
         return [
             Check("configuration", "FAIL", str(settings)),
-            _guard("fact base", check_fact_base),
+            _guard("fact base", lambda: check_fact_base(facts_db, knowledge)),
             Check("state database", "skip", "invalid configuration"),
             Check("Bot API", "skip", "invalid configuration"),
         ]
     return [
         check_configuration(settings),
-        _guard("fact base", check_fact_base),
+        _guard("fact base", lambda: check_fact_base(settings.facts_db, settings.knowledge)),
         _guard("state database", lambda: check_state_db(settings)),
         _guard("Bot API", lambda: check_bot_api(settings, offline=offline)),
     ]
 
 
-def main(settings: Settings | SettingsError, *, offline: bool, out: TextIO) -> int:
-    """Print one line per check on `out`; 1 when one failed, else 0."""
-    secrets = () if isinstance(settings, SettingsError) else (settings.token, settings.webhook_secret)
-    redact = RedactSecrets(secrets).redact
+def main(
+    settings: Settings | SettingsError, *, offline: bool, out: TextIO, secrets: tuple[str, ...] = ()
+) -> int:
+    """Print one line per check on `out`; 1 when one failed, else 0. `secrets`: raw values to
+    redact besides the settings' own (those of an environment that failed to parse)."""
+    known = () if isinstance(settings, SettingsError) else (settings.token, settings.webhook_secret)
+    redact = RedactSecrets((*known, *secrets)).redact
     failed = False
     for check in run_checks(settings, offline=offline):
         print(redact(check.line()), file=out, flush=True)

@@ -12,18 +12,28 @@ that stopping the bot never waits long for a broadcast.
   attempts the row is marked failed with the reason.
 - 403 (blocked, kicked, deactivated) or "chat not found": the user is deactivated and their
   pending rows are dropped. Any other 400 fails the row at once, with Telegram's reason.
+- A group that became a supergroup (`ChatMigrated`): its subscriptions and pending rows move
+  to the new chat id, and the row is sent there.
+- A rejected token (`InvalidToken`) is not the message's fault: the row stays pending and the
+  error goes to the error handler, which stops the bot (bot/handlers.py).
+- Each row is claimed in the state database before it is sent (`StateStore.claim`): even two
+  processes on one database (which the instance lock forbids) never send a row twice. The
+  process that holds the instance lock releases, at start, the claims a crash left behind.
+- The 429s of notices are handled here only: the bot's rate limiter does not retry them
+  (`NO_RETRY`), it only keeps the notices within the budget it shares with the answers.
 - A row is marked sent only after Telegram accepted it. After a crash (even SIGKILL) the next
   start sends every row not marked sent: nothing is lost, and only the messages in flight at the
   crash can arrive twice: at most `in_flight` of them, one per chat (`in_flight=1` sends
   strictly one at a time, at the cost of a rate bounded by the Bot API's latency).
 
-The clock and the sleep are injectable: tests and benchmarks never wait for real.
+Pacing, pauses and the job's budget use a monotonic clock (a wall clock stepped back one hour
+used to stall delivery for an hour); rows' due times are the state store's business. The
+clock and the sleep are injectable: tests and benchmarks never wait for real.
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dtm
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -31,23 +41,27 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from telegram import Bot, LinkPreviewOptions
+from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, RetryAfter, TelegramError
+from telegram.ext import ExtBot
 
 from qa.state import OutboxRow
 
-from .handlers import Ctx
 from .logs import log_event
-from .settings import Settings
+from .ratelimit import NO_RETRY, retry_after_seconds
+from .services import App, Ctx, Services
 from .state import AsyncState
 
-__all__ = ["JOB_NAME", "Deliverer", "DrainReport", "Limits", "deliverer_of", "install", "open_state"]
+__all__ = ["CLAIM_LEASE", "JOB_NAME", "Deliverer", "DrainReport", "Limits", "deliverer_of", "install"]
 
 log = logging.getLogger(__name__)
 
 JOB_NAME = "delivery"
 INTERVAL = 1.0  # seconds between two runs of the job
+# How long a claimed row stays out of others' reach: far longer than one send (a few
+# seconds at worst, PTB's timeouts), far shorter than the outbox's MAX_DELAY.
+CLAIM_LEASE = 120.0
 _GONE = ("chat not found", "user not found", "bot was blocked", "user is deactivated", "bot was kicked")
 
 
@@ -79,18 +93,19 @@ class Deliverer:
     def __init__(
         self,
         state: AsyncState,
-        bot: Bot,
+        bot: ExtBot[Any],
         limits: Limits = Limits(),
         *,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     ) -> None:
-        # `clock` must be the state store's clock: it is compared with rows' next_attempt_at.
+        # `clock` only paces (intervals); it is never compared with the store's times.
         self.state, self.bot, self.limits = state, bot, limits
         self._clock, self._sleep = clock, sleep
         self._lock = asyncio.Lock()
         self._next_slot = 0.0  # the global rate: when the next message may go
         self._paused_until = 0.0  # after a 429 or a network error: nothing goes before
+        self._rejected: InvalidToken | None = None  # the token was refused: stop sending, report it
         self._failures = 0  # network errors in a row, for the global pause
         self._cooling: dict[int, float] = {}  # chat -> when it may receive its next message
         self._busy: set[int] = set()  # chats with a message in flight
@@ -102,7 +117,9 @@ class Deliverer:
         """Send what is due. With a `budget` (the job), return after about that many seconds,
         or when nothing is due yet; without (tests, benchmarks, a manual flush), return only
         when nothing is pending any more, sleeping through pauses and backoffs. Returns with
-        nothing in flight; if cancelled, the messages in flight are abandoned (not marked)."""
+        nothing in flight; if cancelled, the messages in flight are abandoned (not marked, still
+        claimed: the next start releases them). A rejected token is raised once nothing is in
+        flight any more (the rows stay pending)."""
         report = DrainReport()
         if self._lock.locked():  # the previous run of the job is still sending
             return report
@@ -111,7 +128,8 @@ class Deliverer:
             slots = asyncio.Semaphore(self.limits.in_flight)
             running: set[asyncio.Task[None]] = set()
             async with asyncio.TaskGroup() as group:  # leaving it waits for the messages in flight
-                while True:
+                self._rejected = None
+                while self._rejected is None:
                     now = self._clock()
                     left = None if budget is None else budget - (now - start)
                     if left is not None and left <= 0:
@@ -122,34 +140,59 @@ class Deliverer:
                         busy = self._busy | self._cooling.keys()
                         rows = await self.state.due(limit=self.limits.batch, exclude=busy)
                         if rows:
-                            for row in rows:
-                                if budget is not None and self._clock() - start >= budget:
-                                    break
-                                await self._pace()
-                                await slots.acquire()
-                                if self._paused_until > self._clock():  # a 429 arrived meanwhile
-                                    slots.release()
-                                    break
-                                self._busy.add(row.chat_id)
-                                task = group.create_task(self._send(row, report))
-                                running.add(task)
-                                task.add_done_callback(partial(self._done, row.chat_id, slots, running))
+                            await self._launch(rows, group, slots, running, report, start, budget)
                             continue
                         if running:  # what is left is for chats with a message in flight
                             await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
                             continue
-                        pending_at = await self.state.next_attempt_at()
-                        if pending_at is None:
+                        due_in = await self.state.next_due_in()
+                        if due_in is None:
                             break  # nothing pending at all
-                        wakes = list(self._cooling.values()) + ([pending_at] if pending_at > now else [])
-                        wait = (min(wakes) - now) if wakes else 0.05
+                        wakes = [t - now for t in self._cooling.values()] + ([due_in] if due_in > 0 else [])
+                        wait = min(wakes) if wakes else 0.05
                     if left is not None and wait >= left:
                         break  # the next run of the job takes over
                     await self._sleep(max(wait, 0.001))
+        if self._rejected is not None:  # raised here, not in a task: the error handler sees it as is
+            raise self._rejected
         if report.sent or report.failed or report.dropped:
             log_event("delivery", result="run", sent=report.sent, retried=report.retried,
                       failed=report.failed, dropped=report.dropped)
         return report
+
+    async def _launch(
+        self,
+        rows: list[OutboxRow],
+        group: asyncio.TaskGroup,
+        slots: asyncio.Semaphore,
+        running: set[asyncio.Task[None]],
+        report: DrainReport,
+        start: float,
+        budget: float | None,
+    ) -> None:
+        """Claim `rows` (one transaction: nobody else sends them), then send them at the pace,
+        each in its own task; the claims of those not sent (budget spent, a pause) are given back."""
+        claimed = set(await self.state.claim_many([r.id for r in rows], CLAIM_LEASE))
+        unsent = set(claimed)
+        try:
+            for row in rows:
+                if row.id not in claimed:  # another deliverer has it, or it was sent, dropped, erased
+                    continue
+                if budget is not None and self._clock() - start >= budget:
+                    break
+                await self._pace()
+                await slots.acquire()
+                if self._paused_until > self._clock() or self._rejected:  # a 429 meanwhile
+                    slots.release()
+                    break
+                unsent.discard(row.id)
+                self._busy.add(row.chat_id)
+                task = group.create_task(self._send(row, report))
+                running.add(task)
+                task.add_done_callback(partial(self._done, row.chat_id, slots, running))
+        finally:
+            if unsent:
+                await self.state.release(unsent)
 
     def _done(
         self, chat_id: int, slots: asyncio.Semaphore, running: set[asyncio.Task[None]], task: asyncio.Task[None]
@@ -169,15 +212,18 @@ class Deliverer:
         self._next_slot = max(self._next_slot, now) + 1.0 / self.limits.rate
 
     async def _send(self, row: OutboxRow, report: DrainReport) -> None:
+        """Send a row this deliverer claimed; record the outcome (which releases the claim)."""
         try:
             await self.bot.send_message(
                 row.chat_id,
                 row.text,
                 parse_mode=ParseMode.HTML,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
+                # this job owns the 429s of notices: the rate limiter must not retry them too
+                rate_limit_args=NO_RETRY if self.bot.rate_limiter is not None else None,
             )
         except RetryAfter as e:
-            delay = _retry_after(e)
+            delay = retry_after_seconds(e)
             self._paused_until = self._clock() + delay
             await self.state.retry_later(row.id, f"429: {e.message}", delay, count=False)
             report.retried += 1
@@ -190,10 +236,14 @@ class Deliverer:
             else:
                 await self.state.mark_failed(row.id, f"refused by Telegram: {e.message}")
                 report.failed += 1
-        except ChatMigrated as e:  # a group became a supergroup: its subscriptions are stale
-            await self._gone(row.chat_id, f"group migrated to {e.new_chat_id}", report)
-        except InvalidToken:
-            raise  # a configuration error, not the message's: the rows stay pending
+        except ChatMigrated as e:  # a group became a supergroup: it follows its new id
+            moved = await self.state.move_chat(row.chat_id, e.new_chat_id)
+            await self.state.retry_later(row.id, "group migrated to a supergroup", 0, count=False)
+            report.retried += 1
+            log_event("delivery", result="migrated", moved=moved)
+        except InvalidToken as e:  # a configuration error, not the message's: the bot stops
+            await self.state.retry_later(row.id, "token rejected", 0, count=False)
+            self._rejected = e
         except TelegramError as e:  # network errors, timeouts, 5xx, unknown answers
             await self._backoff(row, e, report)
         else:
@@ -245,24 +295,12 @@ class Deliverer:
         log_event("delivery", result="deactivated", reason=reason, dropped=dropped)
 
 
-def _retry_after(error: RetryAfter) -> float:
-    # PTB 22 keeps a timedelta; its public `retry_after` warns (int -> timedelta migration).
-    value = getattr(error, "_retry_after", None)
-    if not isinstance(value, dtm.timedelta):
-        value = error.retry_after
-    return value.total_seconds() if isinstance(value, dtm.timedelta) else float(value)
-
-
 # -------------------------------------------------------- the bot's wiring
-def deliverer_of(bot_data: dict[Any, Any], bot: Bot) -> Deliverer | None:
+def deliverer_of(services: Services, bot: ExtBot[Any]) -> Deliverer | None:
     """The deliverer of this Application, made on first use (None without a state store)."""
-    deliverer = bot_data.get("delivery")
-    if deliverer is None:
-        state = bot_data.get("state")
-        if not isinstance(state, AsyncState):
-            return None
-        deliverer = bot_data["delivery"] = Deliverer(state, bot, bot_data.get("delivery_limits", Limits()))
-    return deliverer if isinstance(deliverer, Deliverer) else None
+    if services.deliverer is None and services.state is not None:
+        services.deliverer = Deliverer(services.state, bot, services.delivery_limits or Limits())
+    return services.deliverer
 
 
 async def delivery_job(context: Ctx) -> None:
@@ -271,10 +309,10 @@ async def delivery_job(context: Ctx) -> None:
         await deliverer.drain(budget=deliverer.limits.budget)
 
 
-def install(app: Any, limits: Limits | None = None) -> None:
+def install(app: App, limits: Limits | None = None) -> None:
     """Schedule the delivery job on `app` (bot/app.py calls it once, after the handlers)."""
     if limits is not None:
-        app.bot_data["delivery_limits"] = limits
+        app.bot_data.delivery_limits = limits
     if app.job_queue is None:
         log.warning("no job queue (install python-telegram-bot[job-queue]): notifications stay queued")
         return
@@ -283,11 +321,3 @@ def install(app: Any, limits: Limits | None = None) -> None:
     app.job_queue.run_repeating(
         delivery_job, interval=INTERVAL, first=INTERVAL, name=JOB_NAME, job_kwargs={"max_instances": 2}
     )
-
-
-async def open_state(app: Any) -> None:
-    """post_init: open the state store on BOT_STATE_DB (unless a test put one in bot_data)."""
-    if "state" not in app.bot_data:
-        settings: Settings = app.bot_data["settings"]
-        app.bot_data["state"] = await AsyncState.open(settings.state_db)
-        log.info("state database %s", settings.state_db)

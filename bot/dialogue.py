@@ -16,7 +16,6 @@ None, and the front end shows a short notice.
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -25,8 +24,10 @@ from qa.records import Status
 
 from . import texts
 from .conversations import Conversations
+from .limits import MAX_CALLBACK_BYTES, MAX_MESSAGE, fits_callback, message_length, plain
 
 __all__ = [
+    "MAX_CALLBACK_BYTES",
     "Button",
     "Dialogue",
     "InlineItem",
@@ -36,11 +37,8 @@ __all__ = [
     "render_axes",
 ]
 
-MAX_CALLBACK_BYTES = 64
-MAX_MESSAGE = 4096  # Telegram's limit for a message's text
 MAX_BUTTONS = 8
 MAX_LABEL = 80
-_TAG = re.compile(r"<[^>]+>")
 
 
 @dataclass(frozen=True)
@@ -68,11 +66,6 @@ class InlineItem:
     html: str
 
 
-def plain(markup: str) -> str:
-    """The plain text of a short HTML snippet of ours (tags dropped, entities decoded)."""
-    return html.unescape(_TAG.sub("", markup))
-
-
 def _reply(markup: str, buttons: tuple[tuple[Button, ...], ...] = ()) -> Reply:
     return Reply(html=markup, text=plain(markup), buttons=buttons)
 
@@ -81,13 +74,9 @@ def _label(text: str) -> str:
     return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1].rstrip() + "…"
 
 
-def _fits(data: str) -> bool:
-    return len(data.encode("utf-8")) <= MAX_CALLBACK_BYTES
-
-
 def callback_data(prefix: str, value: str) -> str | None:
     data = f"{prefix}:{value}"
-    return data if _fits(data) else None
+    return data if fits_callback(data) else None
 
 
 def render_axes(axes: Iterable[Axis]) -> Reply:
@@ -239,7 +228,7 @@ def _first_line(text: str) -> str:
 
 def _fit(answer: Answer) -> Reply:
     """The answer as it fits in one Telegram message (a long echo of the input is cut)."""
-    if len(answer.html) <= MAX_MESSAGE - 96:
+    if message_length(answer.html) <= MAX_MESSAGE - 96:
         return Reply(html=answer.html, text=answer.text)
     cut = answer.text[:3000].rstrip() + "…"
     return Reply(html=f"{texts.TOO_LONG}\n{html.escape(cut)}", text=f"{texts.TOO_LONG}\n{cut}")

@@ -1,15 +1,16 @@
 """Telegram callbacks: thin wrappers that ask `Dialogue` and send its `Reply`.
 
-They are registered, in order, by `bot.app.build_application`. Helpers here (`send`,
-`dialogue_of`, `settings_of`) are meant to be shared by the subscription handlers too.
+They are registered, in order, by `bot.app.build_application`. `send` is shared by the
+subscription handlers too: it keeps every message within Telegram's limits (bot/limits.py),
+splitting a long list into several messages, the buttons under the last one.
 """
 
 from __future__ import annotations
 
-import inspect
 import logging
 import re
-from typing import Protocol, cast
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import (
     Chat,
@@ -22,76 +23,72 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import TelegramError
-from telegram.ext import ContextTypes, filters
+from telegram.error import InvalidToken, TelegramError
+from telegram.ext import CommandHandler, filters
 
 from . import texts
-from .dialogue import Dialogue, Reply
+from .dialogue import Reply
+from .limits import callback_answer, fits_callback, split_html
 from .logs import note
-from .settings import Settings
+from .runner import EXIT_TOKEN_REJECTED
+from .services import Ctx
 
-__all__ = [
-    "ADDRESSED_TO_BOT",
-    "Ctx",
-    "dialogue_of",
-    "keyboard",
-    "send",
-    "settings_of",
-]
+Callback = Callable[[Update, Ctx], Coroutine[Any, Any, None]]
+
+__all__ = ["ADDRESSED_TO_BOT", "FRESH", "answer_query", "command", "keyboard", "send"]
 
 log = logging.getLogger(__name__)
 
-Ctx = ContextTypes.DEFAULT_TYPE
+# New messages only. PTB's command handlers also take edited messages, and an admin who fixed
+# a typo in an `/annonce` broadcast it a second time; an edited command now changes nothing.
+FRESH = filters.UpdateType.MESSAGE
 
 
-class QuestionLog(Protocol):
-    """What the state store offers the question handler (bot/subscriptions.py's store)."""
-
-    def log_question(self, text: str, status: str) -> object: ...
+def command(names: str | list[str], callback: Callback) -> CommandHandler[Ctx, None]:
+    return CommandHandler(names, callback, filters=FRESH)
 
 
 # ------------------------------------------------------------------ helpers
-def dialogue_of(context: Ctx) -> Dialogue:
-    return cast(Dialogue, context.bot_data["dialogue"])
-
-
-def settings_of(context: Ctx) -> Settings:
-    return cast(Settings, context.bot_data["settings"])
-
-
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    if not reply.buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
-            for row in reply.buttons
-        ]
-    )
+    """The reply's buttons; one whose data Telegram would refuse (over 64 bytes) is left out."""
+    rows = [
+        [InlineKeyboardButton(b.label, callback_data=b.data) for b in row if fits_callback(b.data)]
+        for row in reply.buttons
+    ]
+    rows = [row for row in rows if row]
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 async def send(update: Update, context: Ctx, reply: Reply) -> None:
-    """Send `reply` to the chat of `update`: quoting the question in groups."""
+    """Send `reply` to the chat of `update` (quoting the question in groups), in as many
+    messages as Telegram's length limit needs; the buttons go under the last one."""
     chat = update.effective_chat
     message = update.effective_message
     if chat is None:
         return
-    markup = keyboard(reply)
-    if isinstance(message, Message):
-        quote = update.callback_query is None and chat.type != ChatType.PRIVATE
-        await message.reply_text(reply.html, reply_markup=markup, do_quote=quote)
-    else:  # a button under a message too old to be accessible
-        await context.bot.send_message(chat.id, reply.html, reply_markup=markup)
+    parts = split_html(reply.html)
+    for i, part in enumerate(parts):
+        markup = keyboard(reply) if i == len(parts) - 1 else None
+        if isinstance(message, Message):
+            quote = i == 0 and update.callback_query is None and chat.type != ChatType.PRIVATE
+            await message.reply_text(part, reply_markup=markup, do_quote=quote)
+        else:  # a button under a message too old to be accessible
+            await context.bot.send_message(chat.id, part, reply_markup=markup)
 
 
-async def _log_question(context: Ctx, text: str, status: str) -> None:
-    state = cast("QuestionLog | None", context.bot_data.get("state"))
+async def answer_query(update: Update, text: str | None = None) -> None:
+    """Answer a button press, with a toast cut to Telegram's 200 characters."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(None if text is None else callback_answer(text))
+
+
+def _log_question(context: Ctx, text: str, status: str) -> None:
+    """Queue the question for the log: written in the background, the answer never waits."""
+    state = context.bot_data.state
     if state is None:
         return
     try:
-        result = state.log_question(text, status)
-        if inspect.isawaitable(result):
-            await result
+        state.log_question(text, status)
     except Exception:  # the answer is already sent; a failed statistic must not hide it
         log.exception("could not log a question")
 
@@ -133,26 +130,26 @@ def _without_mention(text: str, username: str | None) -> str:
 async def start(update: Update, context: Ctx) -> None:
     chat = update.effective_chat
     if chat is not None:
-        await send(update, context, dialogue_of(context).start(chat.id))
+        await send(update, context, context.bot_data.dialogue.start(chat.id))
 
 
 async def help_command(update: Update, context: Ctx) -> None:
     user = update.effective_user
-    admin = user is not None and user.id in settings_of(context).admin_ids
+    admin = user is not None and user.id in context.bot_data.settings.admin_ids
     mention = f"@{context.bot.username}" if context.bot.username else None
-    await send(update, context, dialogue_of(context).help(mention=mention, admin=admin))
+    await send(update, context, context.bot_data.dialogue.help(mention=mention, admin=admin))
 
 
 async def axes(update: Update, context: Ctx) -> None:
-    await send(update, context, dialogue_of(context).axes())
+    await send(update, context, context.bot_data.dialogue.axes())
 
 
 async def sources(update: Update, context: Ctx) -> None:
-    await send(update, context, dialogue_of(context).sources())
+    await send(update, context, context.bot_data.dialogue.sources())
 
 
 async def contact(update: Update, context: Ctx) -> None:
-    await send(update, context, dialogue_of(context).contact())
+    await send(update, context, context.bot_data.dialogue.contact())
 
 
 async def unknown_command(update: Update, context: Ctx) -> None:
@@ -161,7 +158,8 @@ async def unknown_command(update: Update, context: Ctx) -> None:
 
 # --------------------------------------------------------- questions, buttons
 async def _typing(chat: Chat) -> None:
-    """The "typing..." indicator; if Telegram refuses it, the answer still goes out."""
+    """The "typing..." indicator; if Telegram refuses it, the answer still goes out. Under
+    load the rate limiter skips it (bot/ratelimit.py): the budget goes to answers first."""
     try:
         await chat.send_action(ChatAction.TYPING)
     except TelegramError as e:
@@ -176,14 +174,14 @@ async def question(update: Update, context: Ctx) -> None:
     text = message.text
     if chat.type != ChatType.PRIVATE:
         text = _without_mention(text, context.bot.username)
-    # "typing..." first, as users expect of a bot that is looking something up. It costs one
-    # Bot API round trip per question (see BENCHMARKS.md); a failure of it never stops the answer.
+    # "typing..." first, as users expect of a bot that is looking something up, when the
+    # budget of Bot API calls has room for it; a failure of it never stops the answer.
     await _typing(chat)
-    reply = dialogue_of(context).ask(chat.id, text)
+    reply = context.bot_data.dialogue.ask(chat.id, text)
     note(status=reply.status)  # the log line says how it went, never what was asked
     await send(update, context, reply)
     if reply.status is not None:
-        await _log_question(context, text, reply.status)
+        _log_question(context, text, reply.status)
 
 
 async def button(update: Update, context: Ctx) -> None:
@@ -192,17 +190,22 @@ async def button(update: Update, context: Ctx) -> None:
     if query is None:
         return
     reply = None
-    if chat is not None and query.data:
-        reply = dialogue_of(context).press(chat.id, query.data)
+    if chat is not None and isinstance(query.data, str) and query.data:
+        reply = context.bot_data.dialogue.press(chat.id, query.data)
     if reply is None:
-        note(button="expired")
-        await query.answer(texts.BUTTON_EXPIRED)
+        await expired(update, context)
         return
     note(status=reply.status)
-    await query.answer()
+    await answer_query(update)
     await send(update, context, reply)
     if reply.question is not None and reply.status is not None:  # an example or a suggestion
-        await _log_question(context, reply.question, reply.status)
+        _log_question(context, reply.question, reply.status)
+
+
+async def expired(update: Update, context: Ctx) -> None:
+    """A button the bot did not issue, no longer knows, or without data at all."""
+    note(button="expired")
+    await answer_query(update, texts.BUTTON_EXPIRED)
 
 
 async def inline_query(update: Update, context: Ctx) -> None:
@@ -216,7 +219,7 @@ async def inline_query(update: Update, context: Ctx) -> None:
             description=item.description,
             input_message_content=InputTextMessageContent(item.html, parse_mode=ParseMode.HTML),
         )
-        for item in dialogue_of(context).inline(query.query)
+        for item in context.bot_data.dialogue.inline(query.query)
     ]
     note(results=len(results))
     await query.answer(results, cache_time=300)
@@ -229,7 +232,13 @@ async def not_text(update: Update, context: Ctx) -> None:
 
 # -------------------------------------------------------------------- errors
 async def error(update: object, context: Ctx) -> None:
-    """Log with the traceback; tell the user politely, never with the traceback."""
+    """Log with the traceback; tell the user politely, never with the traceback. A token the
+    Bot API rejects is no bug of an update: the bot stops, exit status 1, and says why."""
+    if isinstance(context.error, InvalidToken):
+        if not context.bot_data.exit_status:
+            log.error("the Bot API rejected the token: stopping; check TELEGRAM_BOT_TOKEN")
+        context.bot_data.request_stop(EXIT_TOKEN_REJECTED)
+        return
     where = "while handling an update" if isinstance(update, Update) else "outside an update (polling, a job)"
     log.error("error %s", where, exc_info=context.error)
     if not isinstance(update, Update):

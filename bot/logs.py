@@ -24,11 +24,15 @@ Events (logger `bot.events`):
 |            | (time in the handler, Bot API calls included), and when known `status`      |
 |            | (answered, clarify, unknown), `button=expired`, `results` (inline), `error` |
 |            | (the exception's class, the traceback follows in an `ERROR` line)           |
+|            | ; or `dropped=backlog` (a chat flooding the bot), `result=replay_ignored`   |
 | `delivery` | written by the delivery job (bot/delivery.py)                               |
 | `purge`    | `table=questions`, `days` (retention), `deleted` (rows)                     |
+| `question_log` | `result=dropped`, `questions`: a batch the state database refused     |
+| `migration`| `moved`: a group became a supergroup, its rows followed (bot/groups.py)     |
 
-Never in a line: the token, the webhook secret (`RedactSecrets` replaces them by `***` in every
-record, as defence in depth), a user id, a chat id, a question's text. Question texts go to
+Never in a line: the token, the webhook secret (`RedactSecrets` replaces them, and anything
+shaped like a bot token, by `***` in every record, tracebacks included, as defence in
+depth), a user id, a chat id, a question's text. Question texts go to
 the question log of the state database only. python-telegram-bot's own loggers stay at INFO
 or above whatever `BOT_LOG_LEVEL` says: at DEBUG they print every update (user ids, texts) and
 the Bot API URL (which contains the token). httpx stays at WARNING: at INFO it logs every
@@ -78,6 +82,7 @@ _CAPPED = {
     "apscheduler": logging.WARNING,
 }
 _BARE = re.compile(r"[A-Za-z0-9_.:/@+-]+")
+_TOKEN_SHAPED = re.compile(r"\d{5,20}:[A-Za-z0-9_-]{20,}")  # a bot token, even one we were not given
 _KEY = re.compile(r"[a-z_][a-z0-9_]*")
 _TYPES = tuple(Update.ALL_TYPES)
 _current: ContextVar[dict[str, Field] | None] = ContextVar("bot_log_fields", default=None)
@@ -131,11 +136,9 @@ class RedactSecrets(logging.Filter):
     def redact(self, text: str) -> str:
         for secret in self.secrets:
             text = text.replace(secret, REDACTED)
-        return text
+        return _TOKEN_SHAPED.sub(REDACTED, text)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not self.secrets:
-            return True
         try:
             message = record.getMessage()
         except Exception:  # a bad format string: logging reports it when it formats the record

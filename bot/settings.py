@@ -2,27 +2,35 @@
 
 | variable                | meaning                                                            |
 |-------------------------|--------------------------------------------------------------------|
-| `TELEGRAM_BOT_TOKEN`    | the bot's token; without it `qa-bot` chats in the terminal         |
+| `TELEGRAM_BOT_TOKEN`    | the bot's token; `qa-bot` refuses to start without it (`qa-chat`,  |
+|                         | the terminal chat, needs none)                                     |
 | `TELEGRAM_API_BASE_URL` | root of the Bot API server (default `https://api.telegram.org`);   |
 |                         | a trailing `/bot` is accepted, the token is appended by the bot    |
 | `BOT_ADMIN_IDS`         | comma-separated Telegram user ids allowed to use admin commands    |
 | `BOT_STATE_DB`          | state database (default `$XDG_STATE_HOME/logement-hdf-bot/state.db`, |
 |                         | that is `~/.local/state/logement-hdf-bot/state.db`)                |
+| `QA_FACTS_DB`           | the fact base (default `data/facts.db`)                            |
+| `QA_KNOWLEDGE`          | the knowledge the fact base is rebuilt from when it changed        |
+|                         | (default `knowledge`); the defaults are defined in `qa.config`     |
 | `WEBHOOK_URL`           | public https URL of the webhook; set it to use a webhook           |
 | `WEBHOOK_SECRET`        | secret Telegram sends with every webhook request (required with    |
 |                         | `WEBHOOK_URL`; 1-256 characters among `A-Z a-z 0-9 _ -`)           |
 | `PORT`                  | port the webhook server listens on (default 8443)                  |
+| `WEBHOOK_LISTEN`        | address the webhook server listens on (default 127.0.0.1; the      |
+|                         | Docker image sets 0.0.0.0, the container's own interface)          |
 | `BOT_LOG_LEVEL`         | DEBUG, INFO (default), WARNING or ERROR; python-telegram-bot's own |
 |                         | loggers never go below INFO (bot/logs.py says why)                 |
 | `BOT_QUESTION_LOG_DAYS` | days the question log keeps a question's text (default 90, 1-3650);|
 |                         | older rows are purged at start and then daily                      |
 
-An invalid value raises `SettingsError` with a message naming the variable, never its
-secret value.
+An invalid value raises `SettingsError` with a message naming the variable, never a secret:
+the token and the webhook secret are never echoed, and neither is anything that looks like a
+token inside another value (`secrets_in` gives what to redact even when parsing failed).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 import re
@@ -31,10 +39,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-__all__ = ["DEFAULT_API_ROOT", "Settings", "SettingsError", "default_state_db"]
+from qa.config import default_facts_db, default_knowledge, default_state_db
+
+__all__ = ["DEFAULT_API_ROOT", "DEFAULT_LISTEN", "Settings", "SettingsError", "secrets_in"]
 
 DEFAULT_API_ROOT = "https://api.telegram.org"
 DEFAULT_PORT = 8443
+DEFAULT_LISTEN = "127.0.0.1"  # behind the operator's reverse proxy, on the same machine
 DEFAULT_QUESTION_LOG_DAYS = 90
 LOG_LEVELS = {"DEBUG": logging.DEBUG, "INFO": logging.INFO, "WARNING": logging.WARNING, "ERROR": logging.ERROR}
 _TOKEN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
@@ -45,11 +56,19 @@ class SettingsError(ValueError):
     """A missing or invalid environment variable; the message says which and why."""
 
 
-def default_state_db(env: Mapping[str, str] | None = None) -> Path:
-    """Where the state database lives when `BOT_STATE_DB` is not set: outside the source tree."""
+_TOKEN_ANYWHERE = re.compile(r"\d{1,20}:[A-Za-z0-9_-]{20,}")
+
+
+def secrets_in(env: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """The raw secret values of the environment, valid or not: what every output must redact,
+    including the message of a configuration that failed to parse."""
     env = os.environ if env is None else env
-    base = env.get("XDG_STATE_HOME") or str(Path(env.get("HOME") or Path.home()) / ".local/state")
-    return Path(base) / "logement-hdf-bot" / "state.db"
+    return tuple(v for v in (env.get("TELEGRAM_BOT_TOKEN", "").strip(), env.get("WEBHOOK_SECRET", "").strip()) if v)
+
+
+def _shown(value: str) -> str:
+    """A value as an error message may echo it: anything shaped like a bot token is hidden."""
+    return repr(_TOKEN_ANYWHERE.sub("***", value))
 
 
 @dataclass(frozen=True)
@@ -58,9 +77,12 @@ class Settings:
     api_root: str = DEFAULT_API_ROOT
     admin_ids: frozenset[int] = frozenset()
     state_db: Path = field(default_factory=default_state_db)
+    facts_db: Path = field(default_factory=default_facts_db)
+    knowledge: Path = field(default_factory=default_knowledge)
     webhook_url: str | None = None
     webhook_secret: str | None = field(default=None, repr=False)
     port: int = DEFAULT_PORT
+    webhook_listen: str = DEFAULT_LISTEN
     log_level: int = logging.INFO
     question_log_days: int = DEFAULT_QUESTION_LOG_DAYS
 
@@ -110,15 +132,17 @@ class Settings:
             raise SettingsError(
                 "WEBHOOK_SECRET must be 1 to 256 characters among A-Z, a-z, 0-9, '_' and '-'"
             )
-        state_db = get("BOT_STATE_DB")
         return cls(
             token=token,
             api_root=api_root,
             admin_ids=_admin_ids(get("BOT_ADMIN_IDS")),
-            state_db=Path(state_db).expanduser() if state_db else default_state_db(env),
+            state_db=default_state_db(env),
+            facts_db=default_facts_db(env),
+            knowledge=default_knowledge(env),
             webhook_url=webhook_url,
             webhook_secret=webhook_secret,
             port=_port(get("PORT")),
+            webhook_listen=_listen(get("WEBHOOK_LISTEN")),
             log_level=_log_level(get("BOT_LOG_LEVEL")),
             question_log_days=_days(get("BOT_QUESTION_LOG_DAYS")),
         )
@@ -131,10 +155,13 @@ def _api_root(value: str | None) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise SettingsError(
             f"TELEGRAM_API_BASE_URL must be an http(s) URL such as {DEFAULT_API_ROOT} "
-            f"or http://127.0.0.1:8081, not {value!r}"
+            f"or http://127.0.0.1:8081, not {_shown(value)}"
         )
-    if "{" in value:
-        raise SettingsError("TELEGRAM_API_BASE_URL must not contain the token or a placeholder")
+    if "{" in value or _TOKEN_ANYWHERE.search(value):
+        raise SettingsError(
+            "TELEGRAM_API_BASE_URL must not contain the token or a placeholder: give the server's "
+            "root only (the bot appends /bot and its token)"
+        )
     root = value.rstrip("/")
     return root.removesuffix("/bot")
 
@@ -163,6 +190,19 @@ def _port(value: str | None) -> int:
     return int(value)
 
 
+def _listen(value: str | None) -> str:
+    if value is None:
+        return DEFAULT_LISTEN
+    if value != "localhost":
+        try:
+            ipaddress.ip_address(value)
+        except ValueError:
+            raise SettingsError(
+                f"WEBHOOK_LISTEN must be an IP address such as 127.0.0.1 or 0.0.0.0, not {_shown(value)}"
+            ) from None
+    return value
+
+
 def _log_level(value: str | None) -> int:
     if value is None:
         return logging.INFO
@@ -185,7 +225,7 @@ def _check_webhook_url(value: str, api_root: str) -> None:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise SettingsError(
             f"WEBHOOK_URL must be a full URL such as https://bot.example.org/telegram, "
-            f"not {value!r}"
+            f"not {_shown(value)}"
         )
     if parts.scheme != "https" and api_root == DEFAULT_API_ROOT:
         raise SettingsError(

@@ -6,10 +6,12 @@
 /mesdonnees, /oublier   everything stored about the chat; delete it (after a button)
 /annonce, /stats        admin only (BOT_ADMIN_IDS): queue an announcement; usage figures
 
-Subscriptions belong to the chat (in a group, the group follows the axis). The store is
-`bot_data["state"]` (bot/state.py); without it the commands say so and change nothing.
+Subscriptions belong to the chat (in a group, the group follows the axis, and only the
+group's administrators change them or erase its data: bot/groups.py). The store is
+`context.bot_data.state` (bot/state.py); without it the commands say so and change nothing.
 Callback data: `abo:<n>` toggles axis n, `oubli:oui` / `oubli:non` answer /oublier; both
-survive a restart (nothing is kept in memory).
+survive a restart (nothing is kept in memory). An announcement that would not fit in one
+Telegram message is refused, with the limit, before anything is queued.
 """
 
 from __future__ import annotations
@@ -21,17 +23,21 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
 from telegram.error import BadRequest
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from qa.state import AXES
 
 from . import texts
 from .dialogue import Button, Reply, plain
-from .handlers import Ctx, dialogue_of, send, settings_of
+from .groups import is_group_admin
+from .handlers import answer_query, command, expired, send
+from .limits import MAX_MESSAGE, message_length
+from .services import Ctx
 from .state import AsyncState
 
 __all__ = ["axes", "handlers", "parse_axes", "subscribe_buttons"]
@@ -75,12 +81,12 @@ def parse_axes(args: Sequence[str]) -> tuple[int, ...] | None:
 
 # ------------------------------------------------------------------ helpers
 def _state(context: Ctx) -> AsyncState | None:
-    return cast("AsyncState | None", context.bot_data.get("state"))
+    return context.bot_data.state
 
 
 def _titles(context: Ctx) -> dict[int, str]:
-    dialogue = context.bot_data.get("dialogue")
-    return {} if dialogue is None else {a.n: a.title for a in dialogue_of(context).engine.axes()}
+    services = context.bot_data
+    return {a.n: a.title for a in services.dialogue.engine.axes()} if services.has_dialogue else {}
 
 
 def _what(axes: Sequence[int], titles: dict[int, str]) -> str:
@@ -147,14 +153,29 @@ def _date(timestamp: float | None) -> str:
 
 def _is_admin(update: Update, context: Ctx) -> bool:
     user = update.effective_user
-    return user is not None and user.id in settings_of(context).admin_ids
+    return user is not None and user.id in context.bot_data.settings.admin_ids
+
+
+def _in_group(update: Update) -> bool:
+    return update.effective_chat is not None and update.effective_chat.type != ChatType.PRIVATE
+
+
+async def _group_admin_or_say(update: Update, context: Ctx) -> bool:
+    """In a group, changes are for its administrators; others are told so, nothing changes."""
+    if await is_group_admin(update, context):
+        return True
+    if update.callback_query is not None:
+        await answer_query(update, texts.GROUP_ADMINS_ONLY)
+    else:
+        await _say(update, context, texts.GROUP_ADMINS_ONLY)
+    return False
 
 
 # ----------------------------------------------------------------- commands
 async def axes(update: Update, context: Ctx) -> None:
     """/axes: the four axes (the dialogue's text) with the subscribe buttons under them."""
     chat = update.effective_chat
-    reply = dialogue_of(context).axes()
+    reply = context.bot_data.dialogue.axes()
     if chat is not None:
         rows = await subscribe_buttons(context, chat.id)
         if rows:
@@ -178,6 +199,8 @@ async def _change(update: Update, context: Ctx, *, subscribe: bool) -> None:
     if not wanted:
         followed = await state.subscriptions(chat_id)
         await _say(update, context, texts.SUB_CHOOSE, _buttons(followed, titles))
+        return
+    if not await _group_admin_or_say(update, context):
         return
     if subscribe:
         changed = await state.subscribe(chat_id, wanted)
@@ -217,14 +240,20 @@ async def toggle(update: Update, context: Ctx) -> None:
     query, chat, state = update.callback_query, update.effective_chat, _state(context)
     if query is None:
         return
-    if chat is None or state is None:
-        await query.answer(texts.SUB_UNAVAILABLE)
+    data = query.data if isinstance(query.data, str) else ""
+    if not re.fullmatch(rf"{TOGGLE}:\d", data) or int(data[-1]) not in AXES:
+        await expired(update, context)  # PTB passes a callback without data to any pattern
         return
-    axis = int((query.data or "").partition(":")[2])
+    if chat is None or state is None:
+        await answer_query(update, texts.SUB_UNAVAILABLE)
+        return
+    if not await _group_admin_or_say(update, context):
+        return
+    axis = int(data[-1])
     followed = await state.toggle(chat.id, axis)
     titles = _titles(context)
     what = html.unescape(_what((axis,), titles))  # an alert is plain text
-    await query.answer((texts.SUB_ADDED if followed else texts.SUB_REMOVED).format(what=what))
+    await answer_query(update, (texts.SUB_ADDED if followed else texts.SUB_REMOVED).format(what=what))
     rows = _buttons(await state.subscriptions(chat.id), titles)
     try:
         await query.edit_message_reply_markup(_markup(rows))
@@ -259,24 +288,35 @@ async def my_data(update: Update, context: Ctx) -> None:
 
 async def forget(update: Update, context: Ctx) -> None:
     """/oublier: nothing is deleted before the user confirms with the button."""
+    if not await _group_admin_or_say(update, context):
+        return
     rows = ((Button(texts.FORGET_YES, f"{FORGET}:oui"), Button(texts.FORGET_NO, f"{FORGET}:non")),)
-    await _say(update, context, texts.FORGET_CONFIRM, rows)
+    confirm = texts.FORGET_CONFIRM_GROUP if _in_group(update) else texts.FORGET_CONFIRM
+    await _say(update, context, confirm, rows)
 
 
 async def forget_answer(update: Update, context: Ctx) -> None:
     query, chat, state = update.callback_query, update.effective_chat, _state(context)
     if query is None:
         return
-    if chat is None or state is None:
-        await query.answer(texts.SUB_UNAVAILABLE)
+    if query.data not in (f"{FORGET}:oui", f"{FORGET}:non"):
+        await expired(update, context)  # PTB passes a callback without data to any pattern
         return
-    await query.answer()
+    if chat is None or state is None:
+        await answer_query(update, texts.SUB_UNAVAILABLE)
+        return
+    if not await _group_admin_or_say(update, context):
+        return
+    await answer_query(update)
+    group = _in_group(update)
     if query.data == f"{FORGET}:oui":
         existed = await state.forget_user(chat.id)
-        dialogue = context.bot_data.get("dialogue")
-        if dialogue is not None:
-            dialogue_of(context).forget(chat.id)  # the conversation context too
-        line = texts.FORGET_DONE if existed else texts.FORGET_NOTHING
+        if context.bot_data.has_dialogue:
+            context.bot_data.dialogue.forget(chat.id)  # the conversation context too
+        if group:
+            line = texts.FORGET_DONE_GROUP if existed else texts.FORGET_NOTHING_GROUP
+        else:
+            line = texts.FORGET_DONE if existed else texts.FORGET_NOTHING
     else:
         line = texts.FORGET_KEPT
     try:  # the answer replaces the question, so the buttons cannot be pressed twice
@@ -311,13 +351,13 @@ async def announce(update: Update, context: Ctx) -> None:
         label = texts.ANNOUNCE_AXIS.format(n=target[0], title=html.escape(titles.get(target[0], "")))
     else:
         label = texts.ANNOUNCE_AXES.format(numbers=", ".join(map(str, target)))
-    body = "\n".join(
-        [
-            texts.ANNOUNCE_HEAD.format(target=label),
-            parts[2].strip(),
-            texts.ANNOUNCE_FOOT.format(axes="tout" if everything else " ".join(map(str, target))),
-        ]
-    )
+    head = texts.ANNOUNCE_HEAD.format(target=label)
+    foot = texts.ANNOUNCE_FOOT.format(axes="tout" if everything else " ".join(map(str, target)))
+    body = "\n".join([head, parts[2].strip(), foot])
+    if message_length(body) > MAX_MESSAGE:  # Telegram would refuse it for every subscriber
+        room = MAX_MESSAGE - message_length(f"{head}\n\n{foot}")
+        await _say(update, context, texts.ANNOUNCE_TOO_LONG.format(max=room, length=message_length(parts[2].strip())))
+        return
     queued = await state.queue_announcement(target, body)
     await _say(update, context, texts.ANNOUNCE_QUEUED.format(n=queued, target=label))
 
@@ -348,15 +388,16 @@ async def stats(update: Update, context: Ctx) -> None:
 
 
 def handlers() -> list[BaseHandler[Update, Any, Any]]:
-    """Registered by bot/app.py before the catch-all button handler."""
+    """Registered by bot/app.py before the catch-all button handler (commands: new messages
+    only, never an edit: an edited /annonce must not broadcast twice)."""
     return [
-        CommandHandler("abonner", subscribe),
-        CommandHandler("desabonner", unsubscribe),
-        CommandHandler("abonnements", list_subscriptions),
-        CommandHandler("mesdonnees", my_data),
-        CommandHandler("oublier", forget),
-        CommandHandler("annonce", announce),
-        CommandHandler("stats", stats),
+        command("abonner", subscribe),
+        command("desabonner", unsubscribe),
+        command("abonnements", list_subscriptions),
+        command("mesdonnees", my_data),
+        command("oublier", forget),
+        command("annonce", announce),
+        command("stats", stats),
         CallbackQueryHandler(toggle, pattern=rf"^{TOGGLE}:[1-4]$"),
         CallbackQueryHandler(forget_answer, pattern=rf"^{FORGET}:(oui|non)$"),
     ]

@@ -82,11 +82,11 @@ INLINE_NO_ANSWER: Final = "Pas de réponse sourcée"
 
 # --------------------------------------------------------------- terminal
 TERMINAL_WELCOME: Final = (
-    "Conversation en local (aucun TELEGRAM_BOT_TOKEN défini). "
+    "Conversation en local, sans Telegram : le même bot, abonnements compris. "
     "Tapez une question ou une commande (/aide) ; Ctrl-D pour quitter."
 )
 TERMINAL_BUTTONS: Final = "Boutons (tapez le numéro) :"
-TERMINAL_TELEGRAM_ONLY: Final = "Cette commande n’est disponible que sur Telegram."
+TERMINAL_NOTICE: Final = "🔔 Notification :"
 TERMINAL_BYE: Final = "Au revoir !"
 
 # ============================================================ subscriptions
@@ -149,6 +149,16 @@ FORGET_NO: Final = "Non, garder"
 FORGET_DONE: Final = "C’est fait : j’ai effacé toutes vos données."
 FORGET_NOTHING: Final = "Il n’y avait rien à effacer : je ne garde rien qui vous concerne."
 FORGET_KEPT: Final = "D’accord, je ne change rien."
+FORGET_CONFIRM_GROUP: Final = (
+    "Effacer les données de ce groupe (ses abonnements, ses notifications en attente) ? "
+    "C’est définitif."
+)
+FORGET_DONE_GROUP: Final = "C’est fait : j’ai effacé les données de ce groupe."
+FORGET_NOTHING_GROUP: Final = "Il n’y avait rien à effacer : je ne garde rien sur ce groupe."
+GROUP_ADMINS_ONLY: Final = (
+    "Dans un groupe, seuls ses administrateurs peuvent changer ses abonnements "
+    "ou effacer les données de ce groupe."
+)
 
 # ------------------------------------------------------------- admin commands
 ADMIN_ONLY: Final = "Cette commande est réservée aux administrateurs du bot."
@@ -157,6 +167,10 @@ ANNOUNCE_USAGE: Final = (
     "<code>/annonce 2 Nouvelle étude publiée</code>. Rien n’a été envoyé."
 )
 ANNOUNCE_QUEUED: Final = "Annonce mise en file d’envoi pour {n} abonné(s) ({target})."
+ANNOUNCE_TOO_LONG: Final = (
+    "Annonce trop longue pour un message Telegram : {length} caractères, {max} au plus "
+    "(Telegram limite un message à 4 096 caractères, en-tête et pied compris). Rien n’a été envoyé."
+)
 ANNOUNCE_TARGET_ALL: Final = "tous les axes"
 ANNOUNCE_AXIS: Final = "axe {n} « {title} »"
 ANNOUNCE_AXES: Final = "axes {numbers}"

@@ -371,14 +371,21 @@ def test_healthcheck_passes_in_the_image_layout(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "knowledge", env_image["QA_KNOWLEDGE"])
     argv = next(shlex.split(rest) for k, rest in dockerfile_instructions() if k == "RUN" and rest.startswith("qa build"))
     argv = [here(a) if a.startswith("/") else a for a in argv]
-    assert qa_main(argv[1:]) == 0
+    old_umask = os.umask(0o077)  # root's umask on a hardened build host: the file must not follow it
+    try:
+        assert qa_main(argv[1:]) == 0
+    finally:
+        os.umask(old_umask)
     built = Path(env_image["QA_FACTS_DB"]).stat().st_mtime_ns
+    # The image builds the fact base as root and runs the bot as uid 10001: world-readable.
+    assert Path(env_image["QA_FACTS_DB"]).stat().st_mode & 0o777 == 0o644
 
     health = next(rest for k, rest in dockerfile_instructions() if k == "HEALTHCHECK")
     command = _exec_form(health.split("CMD", 1)[1].strip())
     module = SCRIPTS[command[0]].partition(":")[0]
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("TELEGRAM_", "WEBHOOK_", "BOT_", "QA_", "PORT"))}
+    env["TELEGRAM_BOT_TOKEN"] = "123456789:AAE-fake-token-for-tests-only_0123456789"  # from the env file
     result = subprocess.run([sys.executable, "-m", module.removesuffix(".__main__"), *command[1:]],
                             env=env | env_image, cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -1,9 +1,9 @@
 """`qa build`: verified knowledge -> SQLite fact base, written with sqlite-utils.
 
 The base is written to a temporary file beside the target and renamed into place, so a
-failed or interrupted build never leaves a half-written base behind. It is public data:
-the file is world-readable. The same knowledge always gives the same rows (no
-timestamps, sorted input).
+failed or interrupted build never leaves a half-written base behind. It is world-readable
+(0644, whatever the umask): public data, read by a service that may run as another user.
+The same knowledge always gives the same rows (no timestamps, sorted input).
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from .lexicon import Lexicon
 from .matcher import FactSymbols, fact_vocabulary
 
 __all__ = ["BuildSummary", "build", "knowledge_digest"]
+
+FACTS_MODE = 0o644
 
 
 @dataclass(frozen=True)
@@ -169,7 +171,9 @@ def build(knowledge: Path | str | Sequence[Path | str], output: Path | str) -> B
         db = sqlite_utils.Database(tmp)
         entities, aliases = _write(db, kb, digest)
         db.close()
-        tmp.chmod(0o644)  # public data: the service user must read what root built
+        # mkstemp creates the file 0600: the bot, running as another user than the one who
+        # built it (the Docker image), could not read it. It is public data: world-readable.
+        os.chmod(tmp, FACTS_MODE)
         os.replace(tmp, output)
     finally:
         tmp.unlink(missing_ok=True)

@@ -6,10 +6,11 @@ It lives in `qa` because it has nothing to do with Telegram: `qa publish` writes
 the outbox without the bot running, and the bot's delivery job drains it.
 
 Location: `$BOT_STATE_DB`, else `$XDG_STATE_HOME/logement-hdf-bot/state.db`, that is
-`~/.local/state/logement-hdf-bot/state.db` (the same default as `bot.settings`), outside the
+`~/.local/state/logement-hdf-bot/state.db` (defined in `qa.config`), outside the
 source tree; the directory is created.
 
-SQLite in WAL mode with `synchronous=NORMAL`: a committed transaction survives a killed
+The file is created private to the service's user (0600): it holds chat ids and what users
+asked. SQLite in WAL mode with `synchronous=NORMAL`: a committed transaction survives a killed
 process (SIGKILL); after a power cut the last few commits may roll back, at worst a message
 sent twice. Every method is one short transaction, serialised by a lock, so one store may be
 called from several threads (the bot calls it through `asyncio.to_thread`).
@@ -27,6 +28,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
+from .config import default_state_db
+from .state_outbox import MAX_DELAY, OutboxDelivery
 from .state_schema import (
     SCHEMA_VERSION,
     Notice,
@@ -40,6 +43,7 @@ from .state_schema import (
 
 __all__ = [
     "AXES",
+    "MAX_DELAY",
     "SCHEMA_VERSION",
     "Notice",
     "OutboxRow",
@@ -60,11 +64,7 @@ Clock = Callable[[], float]
 
 def default_state_path(env: Mapping[str, str] | None = None) -> Path:
     """`$BOT_STATE_DB`, else `$XDG_STATE_HOME/logement-hdf-bot/state.db` (~/.local/state/...)."""
-    env = os.environ if env is None else env
-    if env.get("BOT_STATE_DB", "").strip():
-        return Path(env["BOT_STATE_DB"].strip()).expanduser()
-    base = env.get("XDG_STATE_HOME") or str(Path(env.get("HOME") or Path.home()) / ".local/state")
-    return Path(base) / "logement-hdf-bot" / "state.db"
+    return default_state_db(env)  # defined once, in qa.config
 
 
 def axes_of(target: Target) -> tuple[int, ...]:
@@ -77,8 +77,9 @@ def axes_of(target: Target) -> tuple[int, ...]:
     return tuple(sorted(set(items)))
 
 
-class StateStore:
-    """One SQLite connection behind a lock. Open with `StateStore.open(path)`, then `close()`."""
+class StateStore(OutboxDelivery):
+    """One SQLite connection behind a lock. Open with `StateStore.open(path)`, then `close()`.
+    What the delivery job does with the outbox (claim, mark, retry) is in `qa.state_outbox`."""
 
     def __init__(self, connection: sqlite3.Connection, path: Path, clock: Clock = time.time) -> None:
         self._db = connection
@@ -90,6 +91,7 @@ class StateStore:
     def open(cls, path: Path | str | None = None, *, clock: Clock = time.time) -> StateStore:
         path = Path(path) if path is not None else default_state_path()
         path.parent.mkdir(parents=True, exist_ok=True)
+        _private(path)
         # Autocommit mode: every write below opens its own BEGIN IMMEDIATE transaction.
         db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10.0)
         try:
@@ -183,71 +185,6 @@ class StateStore:
         """One pending row per active subscriber of any of the axes, in one transaction."""
         with self._write() as db:
             return _queue(db, axes_of(target), text, self._clock())
-
-    def due(self, *, limit: int, exclude: Collection[int] = ()) -> list[OutboxRow]:
-        """Pending rows to send now, oldest first, at most one per chat (its oldest pending row,
-        so that a chat's messages keep their order); chats in `exclude` are skipped."""
-        skip = sorted(set(exclude))
-        marks = ",".join("?" * len(skip))
-        rows = self._read(
-            f"""SELECT o.id, o.chat_id, o.text, o.attempts FROM outbox o
-                JOIN (SELECT MIN(id) AS id FROM outbox WHERE status = 'pending'
-                      {f"AND chat_id NOT IN ({marks})" if skip else ""} GROUP BY chat_id) h
-                  ON o.id = h.id
-                WHERE o.next_attempt_at <= ? ORDER BY o.id LIMIT ?""",
-            (*skip, self._clock(), limit),
-        )
-        return [OutboxRow(int(i), int(c), str(t), int(a)) for i, c, t, a in rows]
-
-    def next_attempt_at(self) -> float | None:
-        """When the earliest pending row becomes due (None when nothing is pending)."""
-        value = self._read("SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'")[0][0]
-        return None if value is None else float(value)
-
-    def mark_sent(self, *row_ids: int) -> None:
-        """Telegram accepted these messages: only now are they sent (one transaction)."""
-        with self._write() as db:
-            db.executemany(
-                "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1 "
-                "WHERE id = ? AND status = 'pending'",
-                [(self._clock(), i) for i in row_ids],
-            )
-
-    def retry_later(self, row_id: int, error: str, delay: float, *, count: bool = True) -> None:
-        """Keep the row pending, due again after `delay` seconds; `count` spends an attempt
-        (a 429 does not: Telegram asked us to wait, the message is not at fault)."""
-        with self._write() as db:
-            db.execute(
-                "UPDATE outbox SET attempts = attempts + ?, last_error = ?, next_attempt_at = ? "
-                "WHERE id = ? AND status = 'pending'",
-                (int(count), error[:500], self._clock() + delay, row_id),
-            )
-
-    def mark_failed(self, row_id: int, reason: str) -> None:
-        with self._write() as db:
-            db.execute(
-                "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? "
-                "WHERE id = ? AND status = 'pending'",
-                (reason[:500], row_id),
-            )
-
-    def deactivate(self, chat_id: int, reason: str) -> int:
-        """The chat blocked us or is gone: inactive, its pending rows dropped; returns them."""
-        with self._write() as db:
-            db.execute(
-                "UPDATE users SET active = 0, inactive_reason = ? WHERE chat_id = ?",
-                (reason[:500], chat_id),
-            )
-            return int(
-                db.execute(
-                    "UPDATE outbox SET status = 'dropped', last_error = ? WHERE chat_id = ? AND status = 'pending'",
-                    (reason[:500], chat_id),
-                ).rowcount
-            )
-
-    def outbox_counts(self) -> dict[str, int]:
-        rows = self._read("SELECT status, COUNT(*) FROM outbox GROUP BY status")
-        return {str(s): int(n) for s, n in rows}
 
     # ------------------------------------------------------------ personal data
     def user_data(self, chat_id: int) -> UserData:
@@ -351,6 +288,17 @@ class StateStore:
 
 
 # ----------------------------------------------------------------- helpers
+def _private(path: Path) -> None:
+    """Create the database file readable by its owner only (SQLite gives its -wal and -shm
+    files the same mode); an existing file this user owns is made private too."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        if os.fstat(fd).st_uid == os.geteuid():
+            os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
 def _seen(db: sqlite3.Connection, chat_id: int, now: float, *, reactivate: bool) -> None:
     db.execute(
         "INSERT INTO users(chat_id, first_seen, last_seen) VALUES (?, ?, ?) "

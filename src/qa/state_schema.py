@@ -71,6 +71,11 @@ MIGRATIONS: tuple[str, ...] = (
         published_at REAL NOT NULL
     );
     """,
+    # v2: a deliverer claims a row before sending it, so that two processes on one database
+    # (which the instance lock forbids, but a lock can be bypassed) never send a row twice.
+    """
+    ALTER TABLE outbox ADD COLUMN claimed_until REAL;  -- NULL: nobody is sending it
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -6,11 +6,18 @@
   included), for `qa-bot` started as a subprocess;
 - helpers building the updates Telegram would send.
 
+Both refuse what Telegram refuses, with Telegram's 400 and description, and keep the list in
+`rejected`: a text over 4 096 characters (after entity parsing, in UTF-16 units), an empty
+text, HTML Telegram cannot parse (an unknown tag, an unclosed tag, a bare `<` or `&`, a named
+entity other than lt, gt, amp, quot), callback data over 64 bytes, a callback answer over 200
+characters. Both can be scripted to fail a method, for one chat or any, once per entry.
+
 Also used by benchmarks/bench_bot.py.
 """
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
 import re
@@ -44,16 +51,125 @@ Call = tuple[str, dict[str, Any]]
 _TAG = re.compile(r"<[^>]+>")
 
 
+# Tags Telegram's HTML parse mode accepts; any other tag is refused.
+TELEGRAM_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a",
+                 "tg-emoji", "code", "pre", "blockquote"}  # fmt: skip
+_OPEN_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+(?:=(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*)\s*>")
+_ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
+Failure = tuple[int, str, dict[str, Any] | None]  # HTTP code, description, parameters
+
+
+def html_problem(text: str) -> str | None:
+    """Why Telegram's HTML parser would refuse `text`, or None."""
+    stack: list[str] = []
+    i = 0
+    while i < len(text):
+        if text[i] == "<":
+            m = _OPEN_TAG.match(text, i)
+            if m is None or m.group(2).lower() not in TELEGRAM_TAGS:
+                return f"Unsupported start tag at byte offset {len(text[:i].encode())}"
+            name = m.group(2).lower()
+            if m.group(1):
+                if not stack or stack[-1] != name:
+                    return f'Unexpected end tag "{name}" at byte offset {len(text[:i].encode())}'
+                stack.pop()
+            else:
+                stack.append(name)
+            i = m.end()
+        elif text[i] == "&":
+            m = _ENTITY.match(text, i)
+            if m is None:
+                return f"Unsupported entity at byte offset {len(text[:i].encode())}"
+            i = m.end()
+        else:
+            i += 1
+    return f'Can\'t find end tag corresponding to start tag "{stack[-1]}"' if stack else None
+
+
+def telegram_length(text: str, parse_mode: object) -> int:
+    if str(parse_mode) in ("HTML", "ParseMode.HTML"):
+        text = html.unescape(_TAG.sub("", text))
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _markup(params: dict[str, Any]) -> dict[str, Any]:
+    markup = params.get("reply_markup") or {}
+    return json.loads(markup) if isinstance(markup, str) else markup
+
+
 class BotApiState:
     """What a fake Bot API server answers, shared by the in-process and the HTTP fakes."""
 
     def __init__(self) -> None:
         self._ids = itertools.count(1000)
         self.lock = threading.Lock()
+        self.admins: set[tuple[int, int]] = set()  # (chat, user): administrators of groups
+        self.script: dict[tuple[str, int | None], list[Failure]] = {}
+        self.rejected: list[tuple[str, str]] = []  # (method, description) refused as Telegram would
+
+    def fail(self, method: str, code: int, description: str, *, chat: int | None = None,
+             parameters: dict[str, Any] | None = None) -> None:  # fmt: skip
+        """The next call of `method` (to `chat`, or to any chat) fails once this way."""
+        with self.lock:
+            self.script.setdefault((method, chat), []).append((code, description, parameters))
+
+    def answer(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """The HTTP code and JSON body Telegram would answer."""
+        chat = params.get("chat_id")
+        with self.lock:
+            for key in ((method, int(chat) if chat is not None else None), (method, None)):
+                if self.script.get(key):
+                    code, description, parameters = self.script[key].pop(0)
+                    body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
+                    if parameters:
+                        body["parameters"] = parameters
+                    return code, body
+        problem = self.problem(method, params)
+        if problem is not None:
+            with self.lock:
+                self.rejected.append((method, problem))
+            return 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {problem}"}
+        return 200, {"ok": True, "result": self.result(method, params)}
+
+    def problem(self, method: str, params: dict[str, Any]) -> str | None:
+        """What Telegram would refuse in this call, or None."""
+        texts = []
+        if method in ("sendMessage", "editMessageText"):
+            texts.append((str(params.get("text", "")), params.get("parse_mode")))
+        if method == "answerInlineQuery":
+            results = params.get("results") or []
+            results = json.loads(results) if isinstance(results, str) else results
+            for result in results:
+                content = result.get("input_message_content") or {}
+                texts.append((str(content.get("message_text", "")), content.get("parse_mode")))
+        for text, parse_mode in texts:
+            if str(parse_mode) in ("HTML", "ParseMode.HTML") and (problem := html_problem(text)):
+                return f"can't parse entities: {problem}"
+            length = telegram_length(text, parse_mode)
+            if length == 0:
+                return "message text is empty"
+            if length > 4096:
+                return "message is too long"
+        for row in _markup(params).get("inline_keyboard", []):
+            for button in row:
+                data = button.get("callback_data")
+                if data is not None and not 1 <= len(str(data).encode()) <= 64:
+                    return "BUTTON_DATA_INVALID"
+        if method == "answerCallbackQuery" and len(str(params.get("text") or "")) > 200:
+            return "MESSAGE_TOO_LONG"
+        return None
 
     def result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
             return BOT_USER
+        if method == "getChatMember":
+            chat, member = int(params["chat_id"]), int(params["user_id"])
+            status = "administrator" if (chat, member) in self.admins else "member"
+            extra = {"can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
+                     "can_delete_messages": True, "can_manage_video_chats": True, "can_restrict_members": True,
+                     "can_promote_members": False, "can_change_info": True, "can_invite_users": True,
+                     "can_post_stories": False, "can_edit_stories": False, "can_delete_stories": False}  # fmt: skip
+            return {"status": status, "user": user(member)} | (extra if status == "administrator" else {})
         if method in ("sendMessage", "editMessageText"):
             with self.lock:
                 message_id = next(self._ids)
@@ -85,6 +201,10 @@ class FakeRequest(BaseRequest):
         self.errors: dict[str, tuple[int, str]] = {}  # method -> (HTTP code, description), once
 
     @property
+    def rejected(self) -> list[tuple[str, str]]:
+        return self.state.rejected
+
+    @property
     def read_timeout(self) -> float | None:
         return 1.0
 
@@ -113,7 +233,8 @@ class FakeRequest(BaseRequest):
             return code, json.dumps(
                 {"ok": False, "error_code": code, "description": description}
             ).encode()
-        return 200, json.dumps({"ok": True, "result": self.state.result(name, params)}).encode()
+        code, body = self.state.answer(name, params)
+        return code, json.dumps(body).encode()
 
     def sent(self, method: str = "sendMessage") -> list[dict[str, Any]]:
         return [params for name, params in self.calls if name == method]
@@ -295,14 +416,15 @@ class FakeBotApi:
             ).encode()
         method = path[len(prefix) :].split("?", 1)[0]
         params = _params(content_type, body)
-        if method == "getUpdates":
-            result: Any = self._get_updates(params)
+        scripted = self.state.script.get((method, None))
+        if method == "getUpdates" and not scripted:
+            code, answer = 200, {"ok": True, "result": self._get_updates(params)}
         else:
-            result = self.state.result(method, params)
+            code, answer = self.state.answer(method, params)
         with self._cond:
-            self.calls.append((method, params))
+            self.calls.append((method if code == 200 else f"{method}:{code}", params))
             self._cond.notify_all()
-        return 200, json.dumps({"ok": True, "result": result}).encode()
+        return code, json.dumps(answer).encode()
 
     def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
@@ -322,6 +444,10 @@ class FakeBotApi:
         with self._cond:
             self._updates.append(update)
             self._cond.notify_all()
+
+    @property
+    def rejected(self) -> list[tuple[str, str]]:
+        return self.state.rejected
 
     def count(self, method: str) -> int:
         with self._cond:

@@ -8,58 +8,49 @@ import pytest
 from telegram import Update
 
 from bot.app import build_application
+from bot.instance import InstanceLock
 from bot.settings import Settings
 from qa import Engine
+from qa.state import StateStore
 
+from ..conftest import KNOWLEDGE
 from .conftest import Harness
 from .fakes import TOKEN, FakeRequest, text_update
 
 
 @pytest.mark.asyncio
-async def test_post_init_loads_the_engine_and_survives_a_refused_menu(
-    facts_db: Path, monkeypatch: pytest.MonkeyPatch
+async def test_post_init_loads_the_engine_from_the_settings_and_survives_a_refused_menu(
+    facts_db: Path, tmp_path: Path
 ) -> None:
-    monkeypatch.setenv("QA_FACTS_DB", str(facts_db))
     request = FakeRequest()
     request.errors["setMyCommands"] = (400, "Bad Request: too many requests today")
     app = build_application(
-        Settings(token=TOKEN),
+        Settings(token=TOKEN, facts_db=facts_db, knowledge=KNOWLEDGE, state_db=tmp_path / "state.db"),
         request=request,
         get_updates_request=FakeRequest(),
         rate_limiter=False,
     )
     await app.initialize()
-    assert app.post_init is not None
+    assert app.post_init is not None and app.post_shutdown is not None
     await app.post_init(app)
-    assert isinstance(app.bot_data["engine"], Engine)
+    assert isinstance(app.bot_data.engine, Engine)
     await app.process_update(Update.de_json(text_update("contact UNAFO"), app.bot))
     assert "union-habitat.org" in request.sent()[-1]["text"]
     await app.shutdown()
+    await app.post_shutdown(app)
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("asynchronous", [False, True])
-async def test_post_shutdown_closes_the_state_store(harness: Harness, asynchronous: bool) -> None:
-    closed: list[bool] = []
-    logged: list[tuple[str, str]] = []
-
-    class SyncStore:
-        def log_question(self, text: str, status: str) -> None:
-            logged.append((text, status))
-
-        def close(self) -> None:
-            closed.append(True)
-
-    class AsyncStore(SyncStore):
-        async def close(self) -> None:  # type: ignore[override]
-            closed.append(True)
-
-    harness.app.bot_data["state"] = AsyncStore() if asynchronous else SyncStore()
+async def test_post_shutdown_flushes_and_closes_the_state_store_and_releases_the_lock(harness: Harness) -> None:
+    state = harness.app.bot_data.state
+    assert state is not None and harness.app.bot_data.instance is not None
     await harness.feed(text_update("qui est le président"))
-    assert logged == [("qui est le président", "clarify")]
     assert harness.app.post_shutdown is not None
     await harness.app.post_shutdown(harness.app)
-    assert closed == [True] and "state" not in harness.app.bot_data
+    assert harness.app.bot_data.state is None and harness.app.bot_data.instance is None
+    with StateStore.open(state.store.path) as store:  # flushed before closing
+        assert store.stats().questions == {"clarify": 1}
+    InstanceLock.acquire(state.store.path).release()  # released: another bot may start
 
 
 @pytest.mark.asyncio
@@ -68,6 +59,7 @@ async def test_a_failing_question_log_does_not_hide_the_answer(harness: Harness)
         def log_question(self, text: str, status: str) -> None:
             raise OSError("disk full")
 
-    harness.app.bot_data["state"] = BrokenStore()
+    mine, harness.app.bot_data.state = harness.app.bot_data.state, BrokenStore()  # type: ignore[assignment]
     replies = await harness.replies(text_update("contact UNAFO"))
+    harness.app.bot_data.state = mine
     assert len(replies) == 1 and "union-habitat.org" in replies[0]["text"]

@@ -61,14 +61,15 @@ def outcomes(lines: list[str]) -> list[str]:
 
 
 # ------------------------------------------------------------ subprocess
-def test_offline_check_in_ci_without_a_token(env: dict[str, str], tmp_path: Path) -> None:
+def test_offline_check(env: dict[str, str], tmp_path: Path) -> None:
     done = subprocess.run(
-        [*qa_bot(), "--check", "--offline"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=DEADLINE
-    )
+        [*qa_bot(), "--check", "--offline"], env=dict(env, TELEGRAM_BOT_TOKEN=TOKEN), cwd=ROOT,
+        capture_output=True, text=True, timeout=DEADLINE,
+    )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
     assert outcomes(lines) == ["ok", "ok", "ok", "skip"], lines
-    assert lines[0].startswith("ok   configuration: no TELEGRAM_BOT_TOKEN: terminal mode")
+    assert lines[0].startswith("ok   configuration: long polling, 0 admin ids")
     assert lines[1].startswith("ok   fact base:") and "3 example questions answered" in lines[1]
     assert lines[2] == f"ok   state database: {tmp_path / 'state' / 'state.db'}, writable, schema version " + lines[2].rsplit(" ", 1)[1]
     assert lines[3] == "skip Bot API: --offline"
@@ -99,6 +100,18 @@ def test_invalid_configuration_fails_with_the_variable_named(env: dict[str, str]
     assert "BOT_QUESTION_LOG_DAYS" in lines[0]
 
 
+def test_the_check_fails_without_a_token(env: dict[str, str]) -> None:
+    # Issue 12, defect 5: a forgotten token used to pass the check ("terminal mode"), and
+    # the service then chatted on an empty stdin and exited 0.
+    done = subprocess.run(
+        [*qa_bot(), "--check", "--offline"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=DEADLINE
+    )
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert outcomes(lines) == ["FAIL", "ok", "ok", "skip"], lines
+    assert lines[0].startswith("FAIL configuration: TELEGRAM_BOT_TOKEN is not set")
+
+
 def test_offline_goes_with_check() -> None:
     done = subprocess.run([*qa_bot(), "--offline"], cwd=ROOT, capture_output=True, text=True, timeout=DEADLINE)
     assert done.returncode == 2 and "--offline goes with --check" in done.stderr
@@ -120,7 +133,7 @@ def test_an_unreachable_bot_api_is_a_failure(env: dict[str, str]) -> None:
 
 def test_online_check_needs_the_token(env: dict[str, str]) -> None:
     code, lines = run(Settings(token=None))
-    assert code == 1 and outcomes(lines) == ["ok", "ok", "ok", "FAIL"]
+    assert code == 1 and outcomes(lines) == ["FAIL", "ok", "ok", "FAIL"]
     assert "no TELEGRAM_BOT_TOKEN" in lines[3] and "--offline" in lines[3]
 
 
@@ -134,7 +147,7 @@ def test_a_missing_fact_base_is_a_failure(env: dict[str, str], tmp_path: Path, m
 
 def test_an_unusable_state_database_is_a_failure(env: dict[str, str], tmp_path: Path) -> None:
     (tmp_path / "a-file").write_text("not a directory")
-    code, lines = run(Settings(state_db=tmp_path / "a-file" / "state.db"), offline=True)
+    code, lines = run(Settings(token=TOKEN, state_db=tmp_path / "a-file" / "state.db"), offline=True)
     assert code == 1 and outcomes(lines) == ["ok", "ok", "FAIL", "skip"]
     assert lines[2].startswith("FAIL state database:")
 
@@ -142,7 +155,7 @@ def test_an_unusable_state_database_is_a_failure(env: dict[str, str], tmp_path: 
 def test_a_state_database_that_is_not_sqlite_is_a_failure(env: dict[str, str], tmp_path: Path) -> None:
     path = tmp_path / "state.db"
     path.write_bytes(b"this is not a database" * 100)
-    code, lines = run(Settings(state_db=path), offline=True)
+    code, lines = run(Settings(token=TOKEN, state_db=path), offline=True)
     assert code == 1 and lines[2].startswith("FAIL state database:")
 
 

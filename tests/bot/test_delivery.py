@@ -65,11 +65,11 @@ async def start_bot(state_db: Path, engine: Engine, clock: FakeClock, limits: Li
     )
     await app.initialize()
     state = AsyncState(StateStore.open(state_db, clock=clock))
-    app.bot_data["state"] = state  # post_init keeps it: the store runs on the fake clock
+    app.bot_data.state = state  # post_init keeps it: the store runs on the fake clock
     assert app.post_init is not None
     await app.post_init(app)
     deliverer = Deliverer(state, app.bot, limits or Limits(), clock=clock, sleep=clock.sleep)
-    app.bot_data["delivery"] = deliverer  # the job uses it
+    app.bot_data.deliverer = deliverer  # the job uses it
     return Bot(app, request, state, deliverer, clock)
 
 

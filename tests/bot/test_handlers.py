@@ -46,22 +46,21 @@ def test_post_init_registers_every_command_in_french(harness: Harness) -> None:
     assert [p["description"] for p in harness.request.sent("setMyDescription")] == [
         texts.DESCRIPTION
     ]
-    assert "engine" in harness.app.bot_data and "dialogue" in harness.app.bot_data
+    assert harness.app.bot_data.engine is not None and harness.app.bot_data.has_dialogue
 
 
-def test_application_is_built_with_html_defaults_and_a_retrying_rate_limiter() -> None:
-    from telegram.ext import AIORateLimiter
-
-    from bot.app import MAX_RETRIES, build_application
+def test_application_is_built_with_html_defaults_the_budget_and_concurrent_chats() -> None:
+    from bot.app import build_application
+    from bot.processor import PerChatProcessor
+    from bot.ratelimit import Budget
     from bot.settings import Settings
 
     from .fakes import TOKEN
 
     app = build_application(Settings(token=TOKEN))
     assert app.bot.defaults is not None and app.bot.defaults.parse_mode == "HTML"
-    limiter = app.bot.rate_limiter
-    assert isinstance(limiter, AIORateLimiter)
-    assert limiter._max_retries == MAX_RETRIES > 0
+    assert isinstance(app.bot.rate_limiter, Budget)
+    assert isinstance(app.update_processor, PerChatProcessor) and app.update_processor.max_concurrent_updates > 1
     assert app.post_init is not None and app.post_shutdown is not None
     assert app.error_handlers
 
@@ -172,12 +171,13 @@ async def test_question_is_logged_when_a_state_store_is_present(harness: Harness
     logged: list[tuple[str, str]] = []
 
     class Store:
-        async def log_question(self, text: str, status: str) -> None:
+        def log_question(self, text: str, status: str) -> None:
             logged.append((text, status))
 
-    harness.app.bot_data["state"] = Store()
+    mine, harness.app.bot_data.state = harness.app.bot_data.state, Store()  # type: ignore[assignment]
     await harness.feed(text_update(QUESTION))
     await harness.feed(text_update("combien de logements en Bretagne"))
+    harness.app.bot_data.state = mine
     assert logged == [(QUESTION, "answered"), ("combien de logements en Bretagne", "unknown")]
 
 
@@ -199,11 +199,11 @@ async def test_buttons_the_bot_did_not_issue_get_a_short_notice(
 
 @pytest.mark.asyncio
 async def test_question_buttons_do_not_survive_a_restart(harness: Harness) -> None:
-    dialogue = harness.app.bot_data["dialogue"]
+    dialogue = harness.app.bot_data.dialogue
     long_question = "combien de logements réhabilités en 2021 dans la région des Hauts-de-France ?"
     number = dialogue.conversations.register_question(USER_ID, long_question)
     assert "3\u202f616" in only(await harness.replies(callback_update(f"q:{number}")))["text"]
-    harness.app.bot_data["dialogue"] = Dialogue(dialogue.engine)  # what a restart leaves
+    harness.app.bot_data.dialogue = Dialogue(dialogue.engine)  # what a restart leaves
     calls = await harness.feed(callback_update(f"q:{number}"))
     assert [(name, params.get("text")) for name, params in calls] == [
         ("answerCallbackQuery", texts.BUTTON_EXPIRED)
@@ -215,7 +215,7 @@ async def test_question_buttons_do_not_survive_a_restart(harness: Harness) -> No
 async def test_an_error_is_logged_with_traceback_and_the_user_gets_a_polite_reply(
     harness: Harness, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    dialogue = harness.app.bot_data["dialogue"]
+    dialogue = harness.app.bot_data.dialogue
 
     def boom(chat_id: int, question: str) -> None:
         raise RuntimeError("engine exploded")

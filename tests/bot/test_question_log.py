@@ -11,6 +11,7 @@ from telegram.ext import CallbackContext
 
 from bot import retention
 from bot.settings import Settings
+from bot.state import AsyncState
 from qa.state import StateStore
 
 from .conftest import Harness
@@ -23,13 +24,14 @@ class Recorder:
     def __init__(self) -> None:
         self.logged: list[tuple[str, str]] = []
 
-    async def log_question(self, text: str, status: str) -> None:
+    def log_question(self, text: str, status: str) -> None:
         self.logged.append((text, status))
 
 
 @pytest.mark.asyncio
 async def test_question_buttons_are_logged_like_typed_questions(harness: Harness) -> None:
-    store = harness.app.bot_data["state"] = Recorder()
+    store = Recorder()
+    mine, harness.app.bot_data.state = harness.app.bot_data.state, store  # type: ignore[assignment]
     start = (await harness.replies(text_update("/start")))[0]
     example_label, example_data = buttons(start)[0]
     assert example_data.startswith("t:")
@@ -37,6 +39,7 @@ async def test_question_buttons_are_logged_like_typed_questions(harness: Harness
     first = (await harness.replies(text_update("combien de logements réhabilités en 2021")))[0]
     await harness.feed(callback_update(buttons(first)[0][1]))  # f: a fact, not a question
     await harness.feed(callback_update("q:404"))  # expired
+    harness.app.bot_data.state = mine
     assert store.logged == [
         (example_data[2:], "answered"),
         ("combien de logements réhabilités en 2021", "answered"),
@@ -48,9 +51,8 @@ def settings_with(days: int) -> Settings:
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("asynchronous", [False, True])
 async def test_the_purge_job_keeps_the_retention_period(
-    harness: Harness, tmp_path: Path, caplog: pytest.LogCaptureFixture, asynchronous: bool
+    harness: Harness, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     now = [1_000 * DAY]
     store = StateStore.open(tmp_path / "state.db", clock=lambda: now[0])
@@ -58,16 +60,12 @@ async def test_the_purge_job_keeps_the_retention_period(
         now[0] = 1_000 * DAY - age * DAY
         store.log_question(f"asked {age} days ago", "unknown")
     now[0] = 1_000 * DAY
-
-    class Async:
-        async def purge_questions(self, older_than_days: float) -> int:
-            return store.purge_questions(older_than_days)
-
-    harness.app.bot_data["state"] = Async() if asynchronous else store
-    harness.app.bot_data["settings"] = settings_with(90)
+    mine = harness.app.bot_data.state
+    harness.app.bot_data.state = AsyncState(store)
+    harness.app.bot_data.settings = settings_with(90)
     caplog.set_level(logging.INFO, logger="bot.events")
     await retention.purge_question_log(CallbackContext(harness.app))
-    harness.app.bot_data.pop("state")
+    harness.app.bot_data.state = mine
     store.close()
     with sqlite3.connect(tmp_path / "state.db") as db:
         kept = [text for (text,) in db.execute("SELECT text FROM question_log ORDER BY asked_at")]
@@ -91,27 +89,27 @@ async def test_a_failing_purge_is_logged_and_the_bot_goes_on(
     harness: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
     class Broken:
-        def purge_questions(self, older_than_days: float) -> int:
+        async def purge_questions(self, older_than_days: float) -> int:
             raise OSError("database is locked")
 
-    harness.app.bot_data["state"] = Broken()
+    mine = harness.app.bot_data.state
+    harness.app.bot_data.state = Broken()  # type: ignore[assignment]
     await retention.purge_question_log(CallbackContext(harness.app))
     assert "could not purge the question log" in caplog.text
-    harness.app.bot_data.pop("state")
+    harness.app.bot_data.state = None
     await retention.purge_question_log(CallbackContext(harness.app))
     assert "no state database" in caplog.text
+    harness.app.bot_data.state = mine
 
 
 @pytest.mark.asyncio
 async def test_questions_are_written_in_batches_and_none_is_lost(tmp_path: Path) -> None:
-    from bot.state import AsyncState
-
     state = await AsyncState.open(tmp_path / "state.db")
     for n in range(250):
-        await state.log_question(f"question {n}", "answered")
+        state.log_question(f"question {n}", "answered")
     stats = await state.stats()  # flushes first
     assert stats.questions.get("answered") == 250
-    await state.log_question("la dernière", "unknown")
+    state.log_question("la dernière", "unknown")
     await state.close()  # flushes too
     with sqlite3.connect(tmp_path / "state.db") as db:
         assert db.execute("SELECT count(*) FROM question_log").fetchone()[0] == 251

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import DEFAULT_API_ROOT, DEFAULT_PORT, Settings, SettingsError, default_state_db
+from bot.settings import DEFAULT_API_ROOT, DEFAULT_PORT, Settings, SettingsError
+from qa.config import default_state_db
 
 from .fakes import TOKEN
 
@@ -88,3 +89,36 @@ def test_log_level_and_question_log_retention() -> None:
     for name, value in [("BOT_LOG_LEVEL", "verbose"), ("BOT_QUESTION_LOG_DAYS", "0"), ("BOT_QUESTION_LOG_DAYS", "3 mois")]:
         with pytest.raises(SettingsError, match=name):
             Settings.from_env({name: value})
+
+
+def test_the_files_are_read_in_the_same_place() -> None:
+    settings = Settings.from_env({"QA_FACTS_DB": "/srv/facts.db", "QA_KNOWLEDGE": "/srv/knowledge", "HOME": "/h"})
+    assert settings.facts_db == Path("/srv/facts.db") and settings.knowledge == Path("/srv/knowledge")
+    defaults = Settings.from_env({"HOME": "/h"})
+    assert defaults.facts_db == Path("data/facts.db") and defaults.knowledge == Path("knowledge")
+
+
+def test_the_webhook_listen_address_is_a_setting() -> None:
+    assert Settings.from_env({}).webhook_listen == "127.0.0.1"
+    assert Settings.from_env({"WEBHOOK_LISTEN": "0.0.0.0"}).webhook_listen == "0.0.0.0"
+    assert Settings.from_env({"WEBHOOK_LISTEN": "::1"}).webhook_listen == "::1"
+    with pytest.raises(SettingsError, match="WEBHOOK_LISTEN"):
+        Settings.from_env({"WEBHOOK_LISTEN": "partout"})
+
+
+@pytest.mark.parametrize(
+    "value",
+    [f"https://api.telegram.org/bot{TOKEN}", f"api.telegram.org/bot{TOKEN}", f"ftp://x/{TOKEN}", "https://x/bot{token}"],
+)
+def test_a_base_url_with_a_token_is_refused_and_never_echoed(value: str) -> None:
+    secret_half = TOKEN.split(":")[1]
+    with pytest.raises(SettingsError, match="TELEGRAM_API_BASE_URL") as error:
+        Settings.from_env({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": value})
+    assert TOKEN not in str(error.value) and secret_half not in str(error.value)
+
+
+def test_the_secrets_to_redact_are_known_even_when_invalid() -> None:
+    from bot.settings import secrets_in
+
+    assert secrets_in({"TELEGRAM_BOT_TOKEN": " 1234:short ", "WEBHOOK_SECRET": "x y"}) == ("1234:short", "x y")
+    assert secrets_in({}) == ()

@@ -18,7 +18,7 @@ OTHER = 5151
 
 
 def state(harness: Harness) -> AsyncState:
-    s = harness.app.bot_data["state"]
+    s = harness.app.bot_data.state
     assert isinstance(s, AsyncState)
     return s
 
@@ -123,6 +123,7 @@ async def test_a_button_the_bot_did_not_issue_gets_the_expired_notice(harness: H
 
 @pytest.mark.asyncio
 async def test_in_a_group_the_group_subscribes(harness: Harness) -> None:
+    harness.request.state.admins.add((GROUP_ID, USER_ID))  # group changes are for its administrators
     reply = await say(harness, f"/abonner@{BOT_USERNAME} 2", chat_id=GROUP_ID)
     assert reply.startswith("C’est noté")
     assert await state(harness).subscriptions(GROUP_ID) == (2,)
@@ -227,7 +228,7 @@ async def test_stats_for_the_admin(harness: Harness) -> None:
 @pytest.mark.asyncio
 async def test_without_a_state_store_the_commands_say_so(harness: Harness) -> None:
     await state(harness).close()
-    del harness.app.bot_data["state"]
+    harness.app.bot_data.state = None
     assert await say(harness, "/abonner 2") == texts.SUB_UNAVAILABLE
     assert await say(harness, "/mesdonnees") == texts.SUB_UNAVAILABLE
     assert toast(await click(harness, "abo:2")) == texts.SUB_UNAVAILABLE
