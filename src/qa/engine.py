@@ -24,7 +24,7 @@ from .render import MAX_REPLY, source_of
 from .replies import Replies
 from .resolve import Resolver, Shared
 from .rules import Decider
-from .segment import REQUEST, parts, question_tail, split_and
+from .segment import REQUEST, parts, question_tail, split_and, two_asks
 
 __all__ = ["Engine"]
 
@@ -146,6 +146,11 @@ class Engine:
 
     def _single(self, text: str, context: Context | None, shared: Shared | None = None,
                 ) -> tuple[Answer, Decision | None]:
+        asks = two_asks(text)
+        if asks:  # "où et quand aura lieu X ?": each question word is its own question
+            both = self._several(asks, context, split=False)
+            if both.status == "answered":
+                return both, None
         answer, decision = self._one(text, context, shared)
         if " et " not in text or (answer.status == "answered" and (decision is None or decision.cover >= SPLIT_COVER)):
             return answer, decision

@@ -22,7 +22,9 @@ _YEAR = re.compile(r"^(19|20)\d\d$")
 _YEAR_WORDS = ("en", "annee", "depuis", "an", "durant", "pendant", "ici")  # normalised, before a year
 _DURATION_WORDS = ("an", "ans", "mois", "semaine", "jour")
 _PRONOUNS = frozenset({"il", "elle", "ils", "elles", "lui", "son", "sa", "ses", "leur", "leurs", "celui", "celle"})
-_CLITIC = re.compile(r"\b(?:le|la|les|l) (?:contacter|joindre|ecrire|appeler|dirige|preside)\b")
+# "le contacter", "la dirige"; "y ont participé" (y: the event talked about; not "y a-t-il")
+_CLITIC = re.compile(r"\b(?:le|la|les|l) (?:contacter|joindre|ecrire|appeler|dirige|preside)\b"
+                     r"|\by (?:ont|a|avait|avaient|etaient|etait|sont|est) (?!t )")
 # "qui n'est pas partenaire ?", "quels acteurs ne sont pas signataires ?" (n' is elided by now)
 _NEGATED_QUESTION = re.compile(
     r"^(?:qui|quel\w*|lequel\w*|combien|est ce que)\b.{0,40}?\b(?:est|sont|a|ont|fait|font|ont ete)\s+(?:pas|jamais)\b"
@@ -46,13 +48,14 @@ _ASKS = re.compile(
     r"\b(?:quel\w*|lequel\w*|laquelle|lesquel\w*|comment|pourquoi|quoi|combien|qui|ou|quand)\b"
     r"|(?:^|[.,;:!?]\s*|\bet\s+)(?:que\b|qu')"
 )
-_MORE = re.compile(r"\b(?:plus de|au moins|plus que|depasse|superieur a|au dela de)\s+(\d+(?:\.\d+)?)")
-_LESS = re.compile(r"\b(?:moins de|moins que|inferieur a|pas plus de|au plus)\s+(\d+(?:\.\d+)?)")
+# "plus de 10 000 ?" checks; "moins de 30 ans" is an age
+_MORE = re.compile(r"\b(?:plus de|au moins|plus que|depasse|superieur a|au dela de)\s+(\d+(?:\.\d+)?)(?! (?:an|mois))")
+_LESS = re.compile(r"\b(?:moins de|moins que|inferieur a|pas plus de|au plus)\s+(\d+(?:\.\d+)?)(?! (?:an|mois))")
 _OR = re.compile(r"\b(\d+(?:\.\d+)?)\s+(?:\w+\s+)?ou\s+(\d+(?:\.\d+)?)\b")
 # Targets, in a question or in a fact: "objectif", "prévus", "d'ici 2030", "à rénover".
 AIMS = re.compile(
-    r"\b(?:objectif\w*|cible\w*|vise\w*|prevu\w*|ambition\w*|engage\w*|de ici|a (?:renover|construire|produire|"
-    r"rehabiliter|loger|livrer)|horizon)\b"
+    r"\b(?:objectif\w*|cible\w*|vise\w*|prevu\w*|prevoi\w*|ambition\w*|engage\w* a|de ici|veut|veulent|"
+    r"a (?:renover|construire|produire|rehabiliter|loger|livrer|creer)|horizon|pour quand)\b"
 )
 _LAST = ("dernier", "derniere", "ultime")
 _WHICH = frozenset({"quel", "quelle", "quels", "quelles"})
@@ -213,8 +216,8 @@ def read(lexicon: Lexicon, question: str, *, list_nouns: frozenset[str] = frozen
     text = f" {normalized} "
     check, numbers = _check(words, free, kinds, item, asked=question.rstrip().endswith("?"))
     if check is not None and _ASKS.search(fold(question).strip().replace("est-ce que", "").replace("est ce que", "")) \
-            and check == "yesno":
-        check = None  # "qu'a-t-il dit ?" asks; only "est-ce que ..." both asks and checks
+            and check != "or":
+        check = None  # "qu'a-t-il dit ?", "quel pourcentage avaient moins de 30 ans ?" ask; they do not check
     persons = [c for c in concepts if sym.is_entity(c) and lexicon.entity_kinds.get(c[1:]) == "person"]
     asks = bool(_ASKS.search(fold(question).strip().replace("est-ce que", "").replace("est ce que", "")))
     states = bool(_STATES.search(free)) and question.rstrip().endswith("?") and not asks

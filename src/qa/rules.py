@@ -96,8 +96,8 @@ class Decider:
         what comes next (a target, a next meeting) answers; otherwise, say so and quote it.
         """
         facts = decision.facts or decision.near
-        if decision.status == "answered" and all(_FUTURE_FACT.search(f.quote.lower()) for f in facts):
-            return verify(self, query, decision) if query.check else decision
+        if decision.status != "unknown" and all(_FUTURE_FACT.search(f.quote.lower()) for f in facts):
+            return verify(self, query, decision) if query.check and decision.status == "answered" else decision
         if not facts:
             return decision
         return Decision(status="unknown", reason="unsettled", near=facts[:1], rule="after_the_documents")

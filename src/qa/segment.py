@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["REQUEST", "parts", "question_tail", "split_and"]
+__all__ = ["REQUEST", "parts", "question_tail", "split_and", "two_asks"]
 
 MAX_PARTS = 12  # a flood of sentences is read up to here
 _QUESTION_WORDS = (
@@ -44,9 +44,12 @@ def parts(message: str) -> list[str]:
     for sentence in _SENTENCE.split(message):
         if sentence is None or not sentence.strip():
             continue
-        for clause in _CLAUSE.split(sentence):
-            if clause and clause.strip(" ,;:"):
-                out.append(clause.strip(" ,;:"))
+        clauses = [c.strip(" ,;:") for c in _CLAUSE.split(sentence) if c and c.strip(" ,;:")]
+        for i, clause in enumerate(clauses):
+            if i and _BARE.fullmatch(clauses[i - 1]):
+                out[-1] = f"{out[-1]} {clause}"  # "où et quand ...": a lone question word goes with the next
+            else:
+                out.append(clause)
     return out[-MAX_PARTS:]
 
 
@@ -57,6 +60,18 @@ def question_tail(part: str) -> str:
     """The end of a part from its last question word ("..., du coup je voulais savoir combien ..."), or ""."""
     found = list(_TAIL.finditer(part))
     return part[found[-1].start():] if found and found[-1].start() > 0 else ""
+
+
+_BARE = re.compile(r"(?:où|ou|quand|qui|combien|comment|pourquoi)", re.IGNORECASE)
+_TWO_WORDS = re.compile(r"\b(où|ou|quand|qui|combien)\s+et\s+(où|ou|quand|qui|combien)\b", re.IGNORECASE)
+
+
+def two_asks(part: str) -> list[str]:
+    """"où et quand aura lieu X ?" is "où aura lieu X ?" and "quand aura lieu X ?"."""
+    match = _TWO_WORDS.search(part)
+    if match is None or match.group(1).lower() == match.group(2).lower():
+        return []
+    return [part[: match.start()] + word + part[match.end():] for word in (match.group(1), match.group(2))]
 
 
 def split_and(part: str) -> list[tuple[str, str]]:

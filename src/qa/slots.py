@@ -34,10 +34,8 @@ class Slots:
             and AIMS.search(lexicon.normalize(f"{e.fact.attribute} {e.fact.quote}"))
         )
         # The words that name what figures measure, whatever the document ("réhabilités", "neufs").
-        self._metric_words = frozenset(
-            s for m in lexicon.metrics.values() for w in (m.get("label", ""), *m.get("words", []))
-            for s in lexicon.symbols(w)
-        )
+        # (labels only: the `words` users say hold verbs in every form, "gère", "gèrent").
+        self._metric_words = frozenset(s for m in lexicon.metrics.values() for s in lexicon.symbols(m.get("label", "")))
 
     def excluded(self, fact: Fact, query: Query) -> Reason | None:
         entry = self.index.entries[fact.id]

@@ -72,6 +72,8 @@ def _year(r: Replies, query: Query, near: list[Fact]) -> list[str]:
     if not years:  # "l'an dernier": relative to a date the documents do not give
         return [texts.UNKNOWN_RELATIVE.format(known=r.known_years or "aucune année précise")]
     dated = sorted({str(f.year) for f in near if f.year})
+    if set(years) & set(dated):  # the year was not what was missing: say no more than that
+        return [texts.UNKNOWN]
     if dated:
         return [texts.UNKNOWN_YEAR.format(years=_join(years), known=_join(dated))]
     if any(y in r.known_years_list for y in years):  # the base has that year, not this figure for it
