@@ -101,7 +101,7 @@ class Reading:
     outside: tuple[str, ...] = ()  # topics the lexicon says the documents do not cover ("loyer")
     ambiguous_names: tuple[str, ...] = ()  # e.g. "martin": two people
     followup: bool = False
-    focus: str | None = None  # the word a "quel ..." asks about ("quel financement", "quel contexte")
+    focus: str | None = None  # the concept a "quel ..." asks about ("quel financement", "quel contexte")
     asks: bool = False  # a question word ("quel", "qu'a-t-il") even when no kind of answer follows
     smalltalk: str | None = None
     english: bool = False
@@ -259,12 +259,19 @@ def read(lexicon: Lexicon, question: str, *, list_nouns: frozenset[str] = frozen
         outside=tuple(w for w in unknown if w in lexicon.outside),
         ambiguous_names=tuple(c for c in concepts if c in lexicon.ambiguous_names),
         followup=bool(words) and words[0] in _FOLLOWUP_STARTS,
-        focus=next((w for i, w in enumerate(words) if i and words[i - 1] in _WHICH and w not in lexicon.stopwords),
-                   None),
+        focus=_focus(words, symbols, positions),
         asks=asks,
         smalltalk=smalltalk,
         english=english_hits >= 3 and english_hits >= len(raw_words) // 2,
     )
+
+
+def _focus(words: list[str], symbols: list[str], positions: list[int]) -> str | None:
+    """The concept a "quel ..." asks about: the first one after the question word."""
+    which = next((i for i, w in enumerate(words) if w in _WHICH), None)
+    if which is None:
+        return None
+    return next((s for s, p in zip(symbols, positions, strict=True) if p > which and not sym.is_slot(s)), None)
 
 
 def _unquoted(lexicon: Lexicon, question: str) -> str:

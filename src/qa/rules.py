@@ -266,6 +266,9 @@ class Decider:
                             confidence=0.5, reason="ambiguous", rule="role_holders")
         best = scored[0] if scored else None
         confident = best is not None and best.score >= ANSWER_MIN and best.question_cover >= COVER_MIN
+        focus = query.reading.focus
+        if best is not None and focus is not None and focus not in self.index.entries[best.fact.id].vocab:
+            confident = False  # "dans quel contexte ?" is not answered by when they took place
         if best is not None and confident and best.fact.kind == "figure" and best.fact.metric:
             group = self._metric_group(best, scored, query)
             if group is not None:
@@ -369,7 +372,8 @@ class Decider:
         chatter_ok = not unknown or common or (focus is not None and focus not in unknown and focus in vocab)
         words = any(not c[0].isdigit() for c in query.new_concepts)  # "1+1" points at nothing
         pointed = words and (best.key_cover >= 0.5 or best.question_cover >= 0.7)
-        return pointed and chatter_ok and not query.reading.outside and all(c in vocab for c in named)
+        focused = focus is None or focus in vocab  # what "quel ..." asks about is what the fact says
+        return pointed and chatter_ok and focused and not query.reading.outside and all(c in vocab for c in named)
 
     def _why_unknown(self, query: Query, excluded: list[tuple[str, str]]) -> Decision:
         """Find the slot that ruled out the facts that would otherwise answer."""

@@ -23,16 +23,17 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from .config import default_state_db
 from .state_outbox import MAX_DELAY, OutboxDelivery
 from .state_schema import (
+    LEGACY_PREFIX,
     SCHEMA_VERSION,
-    Notice,
+    Digest,
     OutboxRow,
     PublishedFact,
     StateError,
@@ -42,10 +43,10 @@ from .state_schema import (
 )
 
 __all__ = [
-    "AXES",
+    "LEGACY_PREFIX",
     "MAX_DELAY",
     "SCHEMA_VERSION",
-    "Notice",
+    "Digest",
     "OutboxRow",
     "PublishedFact",
     "StateError",
@@ -54,11 +55,14 @@ __all__ = [
     "Target",
     "UserData",
     "default_state_path",
+    "legacy_key",
 ]
 
-AXES = (1, 2, 3, 4)
 MAX_QUESTION = 4096  # Telegram's message limit: longer text cannot come from a user
-Target = int | Literal["tout"] | Collection[int]  # an axis, every axis, or some axes
+MAX_TOPIC = 200  # a topic key is a fact id; anything longer is a caller's bug, not a topic
+# A topic key, or several. Keys are opaque here: which topics exist, and what "tout" means,
+# is the fact base's business (the bot and `qa publish` resolve numbers into keys).
+Target = str | Collection[str]
 Clock = Callable[[], float]
 
 
@@ -67,13 +71,16 @@ def default_state_path(env: Mapping[str, str] | None = None) -> Path:
     return default_state_db(env)  # defined once, in qa.config
 
 
-def axes_of(target: Target) -> tuple[int, ...]:
-    """The axes a target names; StateError for anything outside 1-4."""
-    if target == "tout":
-        return AXES
-    items = (target,) if isinstance(target, int) else tuple(target)
-    if not items or any(isinstance(a, bool) or a not in AXES for a in items):
-        raise StateError(f"axes are numbered 1 to 4, or 'tout'; got {target!r}")
+def legacy_key(n: int) -> str:
+    """The key a schema v2 subscription to topic number `n` got in the migration ('#2')."""
+    return f"{LEGACY_PREFIX}{n}"
+
+
+def keys_of(target: Target) -> tuple[str, ...]:
+    """The topic keys a target names, sorted, once each; StateError for anything but keys."""
+    items = (target,) if isinstance(target, str) else tuple(target)
+    if not items or any(not isinstance(k, str) or not k.strip() or len(k) > MAX_TOPIC for k in items):
+        raise StateError(f"topics are named by their keys (non-empty strings); got {target!r}")
     return tuple(sorted(set(items)))
 
 
@@ -135,56 +142,77 @@ class StateStore(OutboxDelivery):
             return list(self._db.execute(sql, params))
 
     # ------------------------------------------------------------ subscriptions
-    def subscribe(self, chat_id: int, target: Target) -> tuple[int, ...]:
-        """Subscribe (and (re)activate) the chat; returns the axes that were not followed yet."""
-        axes, now = axes_of(target), self._clock()
+    def subscribe(self, chat_id: int, target: Target) -> tuple[str, ...]:
+        """Subscribe (and (re)activate) the chat; returns the topics that were not followed yet."""
+        keys, now = keys_of(target), self._clock()
         with self._write() as db:
             _seen(db, chat_id, now, reactivate=True)
             added = tuple(
-                a
-                for a in axes
+                k
+                for k in keys
                 if db.execute(
-                    "INSERT OR IGNORE INTO subscriptions(chat_id, axis, since) VALUES (?, ?, ?)",
-                    (chat_id, a, now),
+                    "INSERT OR IGNORE INTO subscriptions(chat_id, topic, since) VALUES (?, ?, ?)",
+                    (chat_id, k, now),
                 ).rowcount
             )
         return added
 
-    def unsubscribe(self, chat_id: int, target: Target) -> tuple[int, ...]:
-        """Returns the axes that were followed and no longer are."""
-        axes, now = axes_of(target), self._clock()
+    def unsubscribe(self, chat_id: int, target: Target) -> tuple[str, ...]:
+        """Returns the topics that were followed and no longer are."""
+        keys, now = keys_of(target), self._clock()
         with self._write() as db:
             db.execute("UPDATE users SET last_seen = ? WHERE chat_id = ?", (now, chat_id))
             removed = tuple(
-                a
-                for a in axes
-                if db.execute("DELETE FROM subscriptions WHERE chat_id = ? AND axis = ?", (chat_id, a)).rowcount
+                k
+                for k in keys
+                if db.execute("DELETE FROM subscriptions WHERE chat_id = ? AND topic = ?", (chat_id, k)).rowcount
             )
         return removed
 
-    def toggle(self, chat_id: int, axis: int) -> bool:
-        """Follow the axis if not followed, else stop; returns whether it is followed now."""
-        (axis,) = axes_of(axis)
+    def toggle(self, chat_id: int, topic: str) -> bool:
+        """Follow the topic if not followed, else stop; returns whether it is followed now."""
+        (topic,) = keys_of(topic)
         now = self._clock()
         with self._write() as db:
             _seen(db, chat_id, now, reactivate=True)
-            gone = db.execute("DELETE FROM subscriptions WHERE chat_id = ? AND axis = ?", (chat_id, axis)).rowcount
+            gone = db.execute("DELETE FROM subscriptions WHERE chat_id = ? AND topic = ?", (chat_id, topic)).rowcount
             if not gone:
                 db.execute(
-                    "INSERT INTO subscriptions(chat_id, axis, since) VALUES (?, ?, ?)",
-                    (chat_id, axis, now),
+                    "INSERT INTO subscriptions(chat_id, topic, since) VALUES (?, ?, ?)",
+                    (chat_id, topic, now),
                 )
         return not gone
 
-    def subscriptions(self, chat_id: int) -> tuple[int, ...]:
-        rows = self._read("SELECT axis FROM subscriptions WHERE chat_id = ? ORDER BY axis", (chat_id,))
-        return tuple(int(r[0]) for r in rows)
+    def subscriptions(self, chat_id: int) -> tuple[str, ...]:
+        """The keys the chat follows, sorted (the bot orders them by the base's numbering)."""
+        rows = self._read("SELECT topic FROM subscriptions WHERE chat_id = ? ORDER BY topic", (chat_id,))
+        return tuple(str(r[0]) for r in rows)
+
+    def followers(self) -> dict[int, frozenset[str]]:
+        """Every active chat with the topics it follows (what a publication is sent to)."""
+        return _followers(self._read(_FOLLOWERS))
+
+    def adopt_legacy(self, numbering: Mapping[int, str]) -> int:
+        """Turn the legacy keys of the v3 migration ('#2') into the base's keys, given its
+        numbering ({2: "axe-2", ...}: `Engine.topics()`). A chat that already follows the
+        key keeps one subscription. Numbers the base does not have stay legacy (and reach
+        nobody) until a base has them. Returns the subscriptions adopted; 0 once done."""
+        adopted = 0
+        with self._write() as db:
+            for n, key in sorted(numbering.items()):
+                (key,) = keys_of(key)
+                old = legacy_key(n)
+                adopted += int(
+                    db.execute("UPDATE OR IGNORE subscriptions SET topic = ? WHERE topic = ?", (key, old)).rowcount
+                )
+                db.execute("DELETE FROM subscriptions WHERE topic = ?", (old,))  # already followed under its key
+        return adopted
 
     # ------------------------------------------------------------------- outbox
     def queue_announcement(self, target: Target, text: str) -> int:
-        """One pending row per active subscriber of any of the axes, in one transaction."""
+        """One pending row per active subscriber of any of the topics, in one transaction."""
         with self._write() as db:
-            return _queue(db, axes_of(target), text, self._clock())
+            return _queue(db, keys_of(target), text, self._clock())
 
     # ------------------------------------------------------------ personal data
     def user_data(self, chat_id: int) -> UserData:
@@ -204,7 +232,7 @@ class StateStore(OutboxDelivery):
             last_seen=_float(last),
             active=bool(active),
             inactive_reason=None if reason is None else str(reason),
-            axes=self.subscriptions(chat_id),
+            topics=self.subscriptions(chat_id),
             messages={str(s): int(n) for s, n, _ in messages},
             last_sent_at=_float(last_sent),
         )
@@ -237,18 +265,17 @@ class StateStore(OutboxDelivery):
 
     def stats(self, days: int = 7) -> Stats:
         users = self._read("SELECT COUNT(*), COALESCE(SUM(active), 0) FROM users")[0]
-        per_axis = self._read(
-            "SELECT s.axis, COUNT(*) FROM subscriptions s JOIN users u USING (chat_id) WHERE u.active GROUP BY s.axis"
+        per_topic = self._read(
+            "SELECT s.topic, COUNT(*) FROM subscriptions s JOIN users u USING (chat_id) WHERE u.active GROUP BY s.topic"
         )
         questions = self._read(
             "SELECT status, COUNT(*) FROM question_log WHERE asked_at >= ? GROUP BY status",
             (self._clock() - days * 86400,),
         )
-        subscribers = dict.fromkeys(AXES, 0) | {int(a): int(n) for a, n in per_axis}
         return Stats(
             users=int(users[0]),
             active_users=int(users[1]),
-            subscribers=subscribers,
+            subscribers={str(k): int(n) for k, n in per_topic},
             outbox=self.outbox_counts(),
             questions={str(s): int(n) for s, n in questions},
             days=days,
@@ -262,20 +289,25 @@ class StateStore(OutboxDelivery):
     def publish(
         self,
         current: Mapping[str, PublishedFact],
-        notices: Callable[[Mapping[str, PublishedFact]], Sequence[Notice]],
+        digests: Callable[[Mapping[str, PublishedFact], Mapping[int, frozenset[str]]], Sequence[Digest]],
         *,
         baseline_when_empty: bool = True,
-    ) -> tuple[int, int]:
-        """Queue `notices(last published snapshot)` and record `current` as the new snapshot,
-        in one transaction, so that a crash or a concurrent run never queues a notice twice.
-        The very first run (empty snapshot) only records the baseline: announcing every fact
-        of the base to every subscriber is not news. Returns (notices, rows queued)."""
+    ) -> tuple[int, bool]:
+        """Queue `digests(last published snapshot, followers)` and record `current` as the new
+        snapshot, in one transaction, so that a crash or a concurrent run never queues a
+        publication twice. The very first run (empty snapshot) only records the baseline:
+        announcing every fact of the base to every subscriber is not news.
+        Returns (rows queued, whether this run was the baseline)."""
         now = self._clock()
         with self._write() as db:
             rows = db.execute("SELECT fact_id, digest, value FROM published").fetchall()
             old = {f: PublishedFact(f, d, v) for f, d, v in rows}
-            todo = [] if (baseline_when_empty and not old) else list(notices(old))
-            queued = sum(_queue(db, n.axes, n.text, now) for n in todo)
+            baseline = baseline_when_empty and not old
+            todo = [] if baseline else list(digests(old, _followers(db.execute(_FOLLOWERS).fetchall())))
+            db.executemany(
+                "INSERT INTO outbox(chat_id, text, created, next_attempt_at) VALUES (?, ?, ?, ?)",
+                [(d.chat_id, d.text, now, now) for d in todo],
+            )
             db.executemany(
                 "INSERT INTO published(fact_id, digest, value, published_at) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(fact_id) DO UPDATE SET digest = excluded.digest, "
@@ -284,7 +316,7 @@ class StateStore(OutboxDelivery):
                 [(f.fact_id, f.digest, f.value, now) for f in current.values()],
             )
             db.executemany("DELETE FROM published WHERE fact_id = ?", [(f,) for f in old if f not in current])
-        return len(todo), queued
+        return len(todo), baseline
 
 
 # ----------------------------------------------------------------- helpers
@@ -308,14 +340,26 @@ def _seen(db: sqlite3.Connection, chat_id: int, now: float, *, reactivate: bool)
     )
 
 
-def _queue(db: sqlite3.Connection, axes: Sequence[int], text: str, now: float) -> int:
-    marks = ",".join("?" * len(axes))
+_FOLLOWERS = (
+    "SELECT s.chat_id, s.topic FROM subscriptions s JOIN users u USING (chat_id) WHERE u.active ORDER BY s.chat_id"
+)
+
+
+def _followers(rows: Iterable[Sequence[Any]]) -> dict[int, frozenset[str]]:
+    found: dict[int, set[str]] = {}
+    for chat_id, topic in rows:
+        found.setdefault(int(chat_id), set()).add(str(topic))
+    return {chat: frozenset(topics) for chat, topics in found.items()}
+
+
+def _queue(db: sqlite3.Connection, keys: Sequence[str], text: str, now: float) -> int:
+    marks = ",".join("?" * len(keys))
     return int(
         db.execute(
             "INSERT INTO outbox(chat_id, text, created, next_attempt_at) "
             "SELECT DISTINCT s.chat_id, ?, ?, ? FROM subscriptions s JOIN users u USING (chat_id) "
-            f"WHERE u.active AND s.axis IN ({marks}) ORDER BY s.chat_id",
-            (text, now, now, *axes),
+            f"WHERE u.active AND s.topic IN ({marks}) ORDER BY s.chat_id",
+            (text, now, now, *keys),
         ).rowcount
     )
 

@@ -10,9 +10,10 @@ from pathlib import Path
 from .errors import QAError
 
 __all__ = [
+    "LEGACY_PREFIX",
     "MIGRATIONS",
     "SCHEMA_VERSION",
-    "Notice",
+    "Digest",
     "OutboxRow",
     "PublishedFact",
     "StateError",
@@ -23,7 +24,7 @@ __all__ = [
 
 
 class StateError(QAError):
-    """The state database is unusable (newer schema, bad axis...); the message says why."""
+    """The state database is unusable (newer schema, a topic that is no key...); the message says why."""
 
 
 # Forward migrations: entry i takes the schema from version i to i + 1. Never edit a released
@@ -76,8 +77,25 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE outbox ADD COLUMN claimed_until REAL;  -- NULL: nobody is sending it
     """,
+    # v3: subscriptions name a topic of the fact base (the key of an item of a subscribable
+    # list) instead of an axis number checked against a fixed count: the knowledge decides
+    # which topics exist. The old axis numbers are kept as legacy keys ('#2'), which
+    # `StateStore.adopt_legacy` turns into the base's keys once the base's numbering is known.
+    """
+    CREATE TABLE subscriptions_v3 (
+        chat_id INTEGER NOT NULL REFERENCES users(chat_id) ON DELETE CASCADE,
+        topic TEXT NOT NULL CHECK (topic != ''),
+        since REAL NOT NULL,
+        PRIMARY KEY (chat_id, topic)
+    ) WITHOUT ROWID;
+    INSERT INTO subscriptions_v3(chat_id, topic, since) SELECT chat_id, '#' || axis, since FROM subscriptions;
+    DROP TABLE subscriptions;
+    ALTER TABLE subscriptions_v3 RENAME TO subscriptions;
+    CREATE INDEX subscriptions_topic ON subscriptions(topic, chat_id);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+LEGACY_PREFIX = "#"  # '#2': a subscription to the 2nd topic, made before topics had keys (schema v2)
 
 
 @dataclass(frozen=True)
@@ -97,20 +115,20 @@ class UserData:
     last_seen: float | None
     active: bool
     inactive_reason: str | None
-    axes: tuple[int, ...]
+    topics: tuple[str, ...]  # the keys of the topics it follows
     messages: Mapping[str, int]  # outbox rows by status
     last_sent_at: float | None
 
     @property
     def known(self) -> bool:
-        return self.first_seen is not None or bool(self.axes) or bool(self.messages)
+        return self.first_seen is not None or bool(self.topics) or bool(self.messages)
 
 
 @dataclass(frozen=True)
 class Stats:
     users: int
     active_users: int
-    subscribers: Mapping[int, int]  # axis -> active subscribers
+    subscribers: Mapping[str, int]  # topic key -> active subscribers (topics nobody follows are absent)
     outbox: Mapping[str, int]  # status -> rows
     questions: Mapping[str, int]  # engine status -> questions over the period
     days: int
@@ -126,8 +144,10 @@ class PublishedFact:
 
 
 @dataclass(frozen=True)
-class Notice:
-    axes: tuple[int, ...]
+class Digest:
+    """One message of a publication for one chat (`qa publish` writes one per subscriber)."""
+
+    chat_id: int
     text: str
 
 
