@@ -140,8 +140,10 @@ class Replies:
     def fact_lines(self, fact: Fact) -> list[Line]:
         scope = self.scope(fact)
         lines = [Line(self._shown(fact) + (f" ({scope})" if scope else ""), fact)]
-        if fact.kind == "list":
-            lines += [Line(french_numbers(item.answer), item) for item in self._items.get(fact.id, [])]
+        if fact.kind == "list":  # each item by its title; its whole sentence is in the quotes below
+            noun = (fact.noun or "").capitalize()
+            items = self._items.get(fact.id, [])
+            lines += [Line(f"{noun} {item.n} : {french_numbers(item.value)}", item) for item in items]
         if fact.kind == "contact":
             title = self.documents[fact.document_id].title
             lines.insert(0, Line(texts.CONTACT_FOR.format(title=title)))
