@@ -121,8 +121,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--facts", type=Path, default=None, help="fact base (default: ./data/facts.db or $QA_FACTS_DB)")
     p.set_defaults(func=_cmd_ask)
 
-    p = sub.add_parser("publish", help="queue notices for new or changed facts to axis subscribers")
+    p = sub.add_parser("publish", help="queue one digest of new or changed facts per topic subscriber")
+    p.add_argument("--dry-run", action="store_true",
+                   help="show the notices per topic and a sample digest, and write nothing")
     p.add_argument("--facts", type=Path, default=None, help="fact base (default: ./data/facts.db or $QA_FACTS_DB)")
+    p.add_argument("--knowledge", type=Path, default=None,
+                   help="rebuild the fact base first when this folder changed (default: ./knowledge or $QA_KNOWLEDGE)")
     p.add_argument("--state", type=Path, default=None, help="state database (default: $BOT_STATE_DB)")
     p.set_defaults(func=_cmd_publish)
 
