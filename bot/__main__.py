@@ -46,7 +46,7 @@ NO_TOKEN = (
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="qa-bot",
-        description="Telegram bot answering questions on social housing in Hauts-de-France "
+        description="Telegram bot answering questions on social housing from its sourced documents "
         "(configured by the environment: see deploy/env.example; the terminal chat is qa-chat).",
     )
     parser.add_argument(

@@ -33,7 +33,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from qa import Engine
 
-from . import delivery, groups, handlers, logs, replays, retention, subscriptions, texts
+from . import admin, delivery, groups, handlers, logs, mydata, replays, retention, subscriptions, texts
 from .dialogue import Dialogue
 from .instance import InstanceLock
 from .processor import PerChatProcessor
@@ -43,9 +43,11 @@ from .services import CONTEXT_TYPES, App
 from .settings import Settings
 from .state import AsyncState
 
-__all__ = ["App", "build_application", "post_init", "post_shutdown"]
+__all__ = ["App", "build_application", "description", "post_init", "post_shutdown"]
 
 log = logging.getLogger(__name__)
+
+MAX_DESCRIPTION = 512  # Telegram's limit for setMyDescription
 
 PRIVATE = filters.ChatType.PRIVATE
 GROUPS = filters.ChatType.GROUPS
@@ -97,10 +99,12 @@ def build_application(
             MessageHandler(filters.StatusUpdate.MIGRATE, groups.migrated),  # group -> supergroup
             command("start", handlers.start),
             command(["aide", texts.HELP_ALIAS], handlers.help_command),
-            command("axes", subscriptions.axes),  # the axes, with the subscribe buttons
+            command("axes", subscriptions.axes),  # the base's topics, with the subscribe buttons
             command("sources", handlers.sources),
             command("contact", handlers.contact),
-            *subscriptions.handlers(),  # /abonner ... /stats and their buttons (abo:, oubli:)
+            *subscriptions.handlers(),  # /abonner, /desabonner, /abonnements and their buttons (abo:)
+            *mydata.handlers(),  # /mesdonnees, /oublier and its buttons (oubli:)
+            *admin.handlers(),  # /annonce, /stats
             MessageHandler(PRIVATE & TEXT, handlers.question),
             MessageHandler(GROUPS & TEXT & handlers.ADDRESSED_TO_BOT, handlers.question),
             CallbackQueryHandler(handlers.button),  # f:, t:, q: and a notice for anything else
@@ -133,14 +137,20 @@ async def post_init(app: App) -> None:
     # This process owns the outbox now: claims still in the database are a dead process's.
     if released := await services.state.release_claims():
         log.info("%d notice(s) left in flight by the previous run will be sent again", released)
-    if services.engine is None:
-        services.engine = await asyncio.to_thread(Engine.load, settings.facts_db, knowledge=settings.knowledge)
-    services.dialogue = Dialogue(services.engine)
+    engine = services.engine
+    if engine is None:
+        engine = services.engine = await asyncio.to_thread(Engine.load, settings.facts_db)
+    services.dialogue = Dialogue(engine)
+    # Subscriptions made when topics were axis numbers (state schema v2) follow the base's
+    # topic of that number from now on: the numbering the users saw when they subscribed.
+    numbering = {t.n: t.key for t in engine.topics()}
+    if adopted := await services.state.adopt_legacy(numbering):
+        log.info("%d subscription(s) of the former numbering now follow the base's topics", adopted)
     commands = [BotCommand(name, description) for name, description, _ in texts.COMMANDS]
     admin = commands + [BotCommand(n, d) for n, d, _ in texts.ADMIN_COMMANDS]
     try:
         await app.bot.set_my_commands(commands)
-        await app.bot.set_my_description(texts.DESCRIPTION)
+        await app.bot.set_my_description(description(engine))
         await app.bot.set_my_short_description(texts.SHORT_DESCRIPTION)
     except TelegramError as e:  # the bot answers without its menu; say so and go on
         log.warning("could not register the commands or the description: %s", e)
@@ -149,6 +159,20 @@ async def post_init(app: App) -> None:
             await app.bot.set_my_commands(admin, scope=BotCommandScopeChat(admin_id))
         except TelegramError as e:  # the admin has not talked to the bot yet
             log.info("no admin menu for %s: %s", admin_id, e)
+
+
+def description(engine: Engine) -> str:
+    """The bot's profile text, from the base: what it can answer (cut to fit Telegram's 512
+    characters) and an example question."""
+    example = engine.examples()[0]
+    plain = texts.DESCRIPTION_PLAIN.format(example=example)
+    room = MAX_DESCRIPTION - len(plain) - 1
+    topics = engine.can_answer()
+    if not topics or room < 40:
+        return plain[:MAX_DESCRIPTION]
+    if len(topics) > room:
+        topics = topics[: room - 1].rstrip(" ;,") + "…"
+    return texts.DESCRIPTION.format(topics=topics, example=example)
 
 
 async def post_shutdown(app: App) -> None:

@@ -41,7 +41,6 @@ from telegram.request import HTTPXRequest
 from qa import Engine
 from qa.config import default_facts_db, default_knowledge
 
-from . import texts
 from .logs import RedactSecrets
 from .settings import LOG_LEVELS, Settings, SettingsError
 
@@ -89,8 +88,9 @@ def check_configuration(settings: Settings) -> Check:
 
 
 def check_fact_base(facts_db: Path, knowledge: Path) -> Check:
-    engine = Engine.load(facts_db, knowledge=knowledge)
-    for question in texts.EXAMPLES:
+    engine = Engine.load(facts_db)
+    examples = engine.examples()
+    for question in examples:
         answer = engine.ask(question)
         if answer.status != "answered":
             return Check("fact base", "FAIL", f"probe {question!r} got {answer.status}, not answered")
@@ -99,7 +99,7 @@ def check_fact_base(facts_db: Path, knowledge: Path) -> Check:
         "fact base",
         "ok",
         f"{facts_db}, {documents} documents; "
-        f"{len(texts.EXAMPLES)} example questions answered",
+        f"{len(examples)} example questions answered",
     )
 
 

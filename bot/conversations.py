@@ -1,6 +1,6 @@
 """What the bot remembers about each chat, in memory only.
 
-- the engine's `Context` of the last question, for follow-ups ("et dans l'Aisne ?"),
+- the engine's `Context` of the last question, for follow-ups ("et l'année d'avant ?"),
   forgotten after `CONTEXT_TTL` seconds without a message;
 - the questions behind the buttons it sent whose text does not fit in Telegram's 64 bytes
   of callback data (`q:<number>`), kept a day and at most `MAX_QUESTIONS` per chat.

@@ -16,15 +16,16 @@ None, and the front end shows a short notice.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from qa import Answer, Axis, Engine
-from qa.records import Status
+from qa import Answer, Engine
+from qa.normalize import fold
+from qa.records import Status, Topic
 
 from . import texts
 from .conversations import Conversations
 from .limits import MAX_CALLBACK_BYTES, MAX_MESSAGE, fits_callback, message_length, plain
+from .topics import Topics
 
 __all__ = [
     "MAX_CALLBACK_BYTES",
@@ -34,7 +35,7 @@ __all__ = [
     "Reply",
     "callback_data",
     "plain",
-    "render_axes",
+    "render_topics",
 ]
 
 MAX_BUTTONS = 8
@@ -79,12 +80,29 @@ def callback_data(prefix: str, value: str) -> str | None:
     return data if fits_callback(data) else None
 
 
-def render_axes(axes: Iterable[Axis]) -> Reply:
-    """/axes. Kept separate so that subscriptions can add their buttons to it."""
-    lines = [texts.AXES_HEAD]
-    for axis in axes:
-        title, text = html.escape(axis.title), html.escape(axis.text)
-        lines.append(texts.AXIS_LINE.format(n=axis.n, title=f"<b>{title}</b>", text=text))
+def _topic_line(topic: Topic) -> str:
+    """One item, said once: its sentence with the title in bold when the sentence starts with
+    it (as list items usually do), else the title and the sentence."""
+    title, text = topic.title.strip(), " ".join(topic.text.split())
+    if fold(text).startswith(fold(title)):
+        rest = html.escape(text[len(title):])
+        return texts.TOPIC_LINE.format(n=topic.n, text=f"<b>{html.escape(text[:len(title)])}</b>{rest}")
+    if not text:
+        return texts.TOPIC_LINE.format(n=topic.n, text=f"<b>{html.escape(title)}</b>")
+    return texts.TOPIC_LINE_TITLED.format(n=topic.n, title=html.escape(title), text=html.escape(text))
+
+
+def render_topics(topics: Topics) -> Reply:
+    """/axes: each subscribable list of the base under its own sentence, each item once,
+    numbered as /abonner takes it. Kept separate so that subscriptions can add buttons."""
+    if not topics.groups:
+        return _reply(texts.TOPICS_NONE)
+    lines = [texts.TOPICS_HEAD]
+    for group in topics.groups:
+        lines += ["", texts.TOPICS_GROUP.format(heading=html.escape(group.heading))]
+        lines += [_topic_line(t) for t in group.topics]
+        if group.source:
+            lines.append(texts.TOPICS_SOURCE.format(title=html.escape(group.source)))
     return _reply("\n".join(lines))
 
 
@@ -92,14 +110,25 @@ class Dialogue:
     def __init__(self, engine: Engine, conversations: Conversations | None = None) -> None:
         self.engine = engine
         self.conversations = conversations if conversations is not None else Conversations()
+        self.topics = Topics.of(engine)  # what /axes and /abonner offer: the base's topics
 
     # ------------------------------------------------------------ commands
     def start(self, chat_id: int) -> Reply:
-        rows = tuple((self._question_button(chat_id, q, q),) for q in texts.EXAMPLES)
-        return _reply(texts.START, rows)
+        """A greeting, what the base is about, and its example questions as buttons: all from
+        the base, so that the greeting stays true when documents are added."""
+        rows = tuple((self._question_button(chat_id, q, q),) for q in self.engine.examples())
+        lines = [texts.START]
+        if self.engine.can_answer():
+            lines.append(texts.START_TOPICS.format(topics=html.escape(self.engine.can_answer())))
+        if len(self.topics) > 1:
+            lines.append(texts.START_SUBSCRIBE.format(count=len(self.topics)))
+        elif self.topics.all:
+            lines.append(texts.START_SUBSCRIBE_ONE)
+        lines.append(texts.START_TRY)
+        return _reply("\n\n".join(lines), rows)
 
     def help(self, *, mention: str | None = None, admin: bool = False) -> Reply:
-        lines = [texts.HELP_HEAD.format(example=html.escape(texts.EXAMPLES[0]))]
+        lines = [texts.HELP_HEAD.format(example=html.escape(self.engine.examples()[0]))]
         commands = texts.COMMANDS + (texts.ADMIN_COMMANDS if admin else ())
         for i, (name, description, example) in enumerate(commands):
             if admin and i == len(texts.COMMANDS):
@@ -114,7 +143,7 @@ class Dialogue:
         return _reply("\n".join(lines))
 
     def axes(self) -> Reply:
-        return render_axes(self.engine.axes())
+        return render_topics(self.topics)
 
     def sources(self) -> Reply:
         lines = [texts.SOURCES_HEAD]
@@ -174,7 +203,7 @@ class Dialogue:
         query = query.strip()
         if not query:
             items = []
-            for i, question in enumerate(texts.EXAMPLES):
+            for i, question in enumerate(self.engine.examples()):
                 answer = self.engine.ask(question)
                 items.append(
                     InlineItem(

@@ -3,7 +3,7 @@
 python-telegram-bot handles updates one at a time by default: a slow `sendMessage`, or a
 subscription waiting for a state database another process holds, delayed every other chat.
 With this processor (`ApplicationBuilder.concurrent_updates`), each update runs in its own
-task, behind a lock per chat: "et dans l'Aisne ?" is still answered after the question it
+task, behind a lock per chat: "et l'année d'avant ?" is still answered after the question it
 follows, and a button after the message it belongs to. Updates without a chat (inline
 queries) need no order and run at once.
 

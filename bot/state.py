@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from qa.state import OutboxRow, StateStore, Stats, Target, UserData
@@ -45,17 +45,20 @@ class AsyncState:
         await asyncio.to_thread(self.store.close)
 
     # subscriptions
-    async def subscribe(self, chat_id: int, target: Target) -> tuple[int, ...]:
+    async def subscribe(self, chat_id: int, target: Target) -> tuple[str, ...]:
         return await asyncio.to_thread(self.store.subscribe, chat_id, target)
 
-    async def unsubscribe(self, chat_id: int, target: Target) -> tuple[int, ...]:
+    async def unsubscribe(self, chat_id: int, target: Target) -> tuple[str, ...]:
         return await asyncio.to_thread(self.store.unsubscribe, chat_id, target)
 
-    async def toggle(self, chat_id: int, axis: int) -> bool:
-        return await asyncio.to_thread(self.store.toggle, chat_id, axis)
+    async def toggle(self, chat_id: int, topic: str) -> bool:
+        return await asyncio.to_thread(self.store.toggle, chat_id, topic)
 
-    async def subscriptions(self, chat_id: int) -> tuple[int, ...]:
+    async def subscriptions(self, chat_id: int) -> tuple[str, ...]:
         return await asyncio.to_thread(self.store.subscriptions, chat_id)
+
+    async def adopt_legacy(self, numbering: Mapping[int, str]) -> int:
+        return await asyncio.to_thread(self.store.adopt_legacy, numbering)
 
     async def move_chat(self, old: int, new: int) -> int:
         return await asyncio.to_thread(self.store.move_chat, old, new)

@@ -42,7 +42,7 @@ LOCAL_CHAT = 0  # no Telegram chat has this id: the local user's rows never reac
 LOCAL_TOKEN = "0:local-chat-without-telegram-0000000000"  # never sent anywhere
 PROMPT = "> "
 NOTICES_PER_CHECK = 20
-BOT = {"id": 1, "is_bot": True, "first_name": "Logement HDF", "username": "qa_chat"}
+BOT = {"id": 1, "is_bot": True, "first_name": "Logement social", "username": "qa_chat"}
 USER = {"id": LOCAL_CHAT, "is_bot": False, "first_name": "Vous", "language_code": "fr"}
 CHAT = {"id": LOCAL_CHAT, "type": "private", "first_name": "Vous"}
 

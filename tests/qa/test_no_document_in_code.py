@@ -132,11 +132,7 @@ def test_allowed_words_are_generic_and_justified() -> None:
 
 # Files that still name a document's things (issue 9, item 1); each is a real defect of the code,
 # left to the colleagues who own it. Remove a file from here once it is clean (strict xfail).
-STILL_NAMING: dict[str, str] = {
-    "bot/__main__.py": "names hauts-de-france",
-    "bot/conversations.py": "names aisne",
-    "bot/texts.py": "names 2021, action logement, clesence, hauts-de-france, logements rehabilites, plateforme d'ambition, quatre axes, unafo",
-}
+STILL_NAMING: dict[str, str] = {}
 
 
 def test_files_still_naming_documents_exist() -> None:
