@@ -156,19 +156,26 @@ async def _next_line(stdin: TextIO, interactive: bool) -> str | None:
     loop = asyncio.get_running_loop()
     line: asyncio.Future[str | None] = loop.create_future()
 
-    def give(value: str | None) -> None:
-        if not line.done():
+    def give(value: str | None | Exception) -> None:
+        if line.done():
+            return
+        if isinstance(value, Exception):
+            line.set_exception(value)
+        else:
             line.set_result(value)
 
     def read() -> None:
+        value: str | None | Exception
         try:
             if interactive:
-                value: str | None = input(PROMPT)
+                value = input(PROMPT)
             else:
                 raw = stdin.readline()
                 value = raw.rstrip("\n") if raw else None
         except EOFError:
             value = None
+        except Exception as e:  # noqa: BLE001 - raised in the chat, not lost in this thread (no hang)
+            value = e
         with contextlib.suppress(RuntimeError):  # the loop is gone: nobody waits any more
             loop.call_soon_threadsafe(give, value)
 

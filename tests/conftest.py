@@ -31,3 +31,20 @@ def facts_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def engine(facts_db: Path) -> Engine:
     return Engine.load(facts_db)
+
+
+@pytest.fixture(scope="session")
+def two_lists_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A FICTIONAL base with two subscribable lists (tests/qa/fictional_lists.py), built once."""
+    from .qa.fictional_lists import write_two_lists  # that module imports this one
+
+    root = tmp_path_factory.mktemp("two-lists")
+    path = root / "facts.db"
+    build(write_two_lists(root / "knowledge"), path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def two_lists(two_lists_db: Path) -> Engine:
+    """Its engine: topics 1-3 are one list's items, 4-5 the other's."""
+    return Engine.load(two_lists_db)

@@ -64,6 +64,7 @@ class Notice:
 
 
 _TAG = re.compile(r"<[^<>]*>")
+_BREAKS = re.compile(r"[ \t\r\n]+")
 
 
 def _escape(text: str) -> str:
@@ -81,8 +82,9 @@ def shown_length(markup: str) -> int:
 
 
 def _cut(text: str, limit: int) -> str:
-    """`text` on one line, at most `limit` UTF-16 units, "…" ending a cut one."""
-    text = " ".join(text.split())
+    """`text` on one line, at most `limit` UTF-16 units, "…" ending a cut one. (Not
+    `str.split`: it would turn the narrow no-break spaces of "3 616" into plain ones.)"""
+    text = _BREAKS.sub(" ", text).strip()
     if _units(text) <= limit:
         return text
     out, used = [], 1

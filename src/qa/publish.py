@@ -198,7 +198,8 @@ def publish_main(args: argparse.Namespace) -> int:
         return 0
     if _stale(facts_db, knowledge):
         print(build(knowledge, facts_db), file=sys.stderr)
+    engine = Engine.load(facts_db)  # before the state database: a missing base changes nothing
     with StateStore.open(state) as store:
-        result = publish(facts_db, store)
+        result = publish(facts_db, store, engine=engine)
     print(f"{result} (state: {state})")
     return 0

@@ -78,6 +78,8 @@ def legacy_key(n: int) -> str:
 
 def keys_of(target: Target) -> tuple[str, ...]:
     """The topic keys a target names, sorted, once each; StateError for anything but keys."""
+    if not isinstance(target, (str, Collection)):
+        raise StateError(f"topics are named by their keys (non-empty strings); got {target!r}")
     items = (target,) if isinstance(target, str) else tuple(target)
     if not items or any(not isinstance(k, str) or not k.strip() or len(k) > MAX_TOPIC for k in items):
         raise StateError(f"topics are named by their keys (non-empty strings); got {target!r}")

@@ -9,7 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from qa.state import SCHEMA_VERSION, StateError, StateStore, default_state_path
+from qa import Engine
+from qa.state import SCHEMA_VERSION, StateError, StateStore, default_state_path, legacy_key
+from qa.state_schema import MIGRATIONS
+
+# Topic keys are opaque to the state database: these are not the base's, on purpose.
+A, B, C, D = "t-a", "t-b", "t-c", "t-d"
 
 
 class Clock:
@@ -54,9 +59,9 @@ def test_open_creates_the_directory_uses_wal_and_records_the_schema_version(stor
 def test_reopening_keeps_the_data_and_a_newer_schema_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "state.db"
     with StateStore.open(path) as s:
-        s.subscribe(1, 2)
+        s.subscribe(1, B)
     with StateStore.open(path) as s:
-        assert s.subscriptions(1) == (2,)
+        assert s.subscriptions(1) == (B,)
     db = sqlite3.connect(path)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     db.close()
@@ -64,32 +69,100 @@ def test_reopening_keeps_the_data_and_a_newer_schema_is_refused(tmp_path: Path) 
         StateStore.open(path)
 
 
+# ---------------------------------------------------------- schema v2 -> v3
+def _v2_database(path: Path, subscriptions: dict[int, list[int]]) -> None:
+    """A state database as the bot of schema v2 left it: subscriptions to axis numbers."""
+    db = sqlite3.connect(path)
+    for n, migration in enumerate(MIGRATIONS[:2], 1):
+        db.executescript(f"{migration}\nPRAGMA user_version = {n};")
+    for chat, axes in subscriptions.items():
+        db.execute("INSERT INTO users(chat_id, first_seen, last_seen) VALUES (?, 1.0, 1.0)", (chat,))
+        db.executemany("INSERT INTO subscriptions(chat_id, axis, since) VALUES (?, ?, 1.0)", [(chat, a) for a in axes])
+    db.commit()
+    db.close()
+
+
+def test_migrating_from_v2_keeps_axis_subscriptions_as_legacy_keys(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    _v2_database(path, {1: [2], 2: [1, 2, 3, 4], 3: [3]})
+    with StateStore.open(path) as store:
+        assert store.schema_version == SCHEMA_VERSION == 3
+        assert store.subscriptions(2) == tuple(legacy_key(n) for n in (1, 2, 3, 4)) == ("#1", "#2", "#3", "#4")
+        columns = {r[1] for r in sqlite3.connect(path).execute("PRAGMA table_info(subscriptions)")}
+        assert columns == {"chat_id", "topic", "since"}  # no axis, no CHECK on a count
+        assert store.queue_announcement("#2", "still reachable before adoption") == 2
+
+
+def test_legacy_subscriptions_are_adopted_with_the_bases_numbering_and_then_work(
+    tmp_path: Path, two_lists: Engine
+) -> None:
+    path = tmp_path / "state.db"
+    _v2_database(path, {1: [2], 2: [1, 2, 3, 4], 3: [3], 4: [4]})
+    numbering = {t.n: t.key for t in two_lists.topics()}
+    with StateStore.open(path) as store:
+        store.subscribe(4, numbering[4])  # chat 4 had already re-subscribed under the new key
+        assert store.adopt_legacy(numbering) == 6  # 1 + 4 + 1; chat 4's legacy row merges
+        assert store.subscriptions(2) == tuple(sorted(numbering[n] for n in (1, 2, 3, 4)))
+        assert store.subscriptions(4) == (numbering[4],)
+        assert store.adopt_legacy(numbering) == 0  # done once
+        # They work: an announcement to topic 2's key reaches its two subscribers.
+        assert store.queue_announcement(numbering[2], "x") == 2
+        assert store.stats().subscribers == {numbering[1]: 1, numbering[2]: 2, numbering[3]: 2, numbering[4]: 2}
+
+
+def test_legacy_numbers_the_base_lacks_stay_until_a_base_has_them(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    _v2_database(path, {1: [1, 4]})
+    with StateStore.open(path) as store:
+        assert store.adopt_legacy({1: "only-topic"}) == 1
+        assert store.subscriptions(1) == ("#4", "only-topic")
+        assert store.adopt_legacy({1: "only-topic", 4: "fourth"}) == 1
+        assert store.subscriptions(1) == ("fourth", "only-topic")
+
+
 # --------------------------------------------------------------- subscriptions
 def test_subscribe_unsubscribe_toggle_and_list(store: StateStore) -> None:
-    assert store.subscribe(7, 2) == (2,)
-    assert store.subscribe(7, 2) == ()  # already followed
-    assert store.subscribe(7, [1, 3]) == (1, 3)
-    assert store.subscriptions(7) == (1, 2, 3)
-    assert store.unsubscribe(7, 1) == (1,)
-    assert store.unsubscribe(7, 1) == ()
-    assert store.toggle(7, 4) is True
-    assert store.toggle(7, 2) is False
-    assert store.subscriptions(7) == (3, 4)
-    assert store.unsubscribe(7, "tout") == (3, 4)
-    assert store.subscribe(7, "tout") == (1, 2, 3, 4)
+    assert store.subscribe(7, B) == (B,)
+    assert store.subscribe(7, B) == ()  # already followed
+    assert store.subscribe(7, [A, C]) == (A, C)
+    assert store.subscriptions(7) == (A, B, C)
+    assert store.unsubscribe(7, A) == (A,)
+    assert store.unsubscribe(7, A) == ()
+    assert store.toggle(7, D) is True
+    assert store.toggle(7, B) is False
+    assert store.subscriptions(7) == (C, D)
+    assert store.unsubscribe(7, [C, D]) == (C, D)
+    assert store.followers() == {}  # chat 7 is known, but follows nothing
+    assert store.subscribe(7, [A, B]) == (A, B)
+    assert store.followers() == {7: frozenset({A, B})}
 
 
-@pytest.mark.parametrize("bad", [0, 5, 9, [], [2, 7], "deux", True])
-def test_an_axis_outside_1_to_4_changes_nothing(store: StateStore, bad: object) -> None:
-    store.subscribe(7, 2)
+@pytest.mark.parametrize(
+    "bad",
+    [
+        pytest.param("", id="empty key"),
+        pytest.param("  ", id="blank key"),
+        pytest.param([], id="no key"),
+        pytest.param(2, id="a number is not a key"),
+        pytest.param([A, 7], id="one bad key among good ones"),
+        pytest.param("x" * 201, id="too long"),
+    ],
+)
+def test_anything_but_topic_keys_changes_nothing(store: StateStore, bad: object) -> None:
+    store.subscribe(7, B)
     with pytest.raises(StateError):
         store.subscribe(7, bad)  # type: ignore[arg-type, unused-ignore]
-    assert store.subscriptions(7) == (2,)
+    assert store.subscriptions(7) == (B,)
+
+
+def test_any_number_of_topics_is_stored(store: StateStore) -> None:
+    keys = [f"liste-{i}-item" for i in range(1, 41)]  # no count is built into the schema
+    assert len(store.subscribe(7, keys)) == 40 and len(store.subscriptions(7)) == 40
 
 
 def test_concurrent_subscriptions_from_many_threads_are_all_persisted(store: StateStore) -> None:
     def work(chat: int) -> None:
-        store.subscribe(chat, chat % 4 + 1)
+        store.subscribe(chat, (A, B, C, D)[chat % 4])
 
     threads = [threading.Thread(target=work, args=(c,)) for c in range(1, 201)]
     for t in threads:
@@ -101,24 +174,24 @@ def test_concurrent_subscriptions_from_many_threads_are_all_persisted(store: Sta
 
 
 # ---------------------------------------------------------------------- outbox
-def test_an_announcement_queues_one_row_per_active_subscriber_of_its_axes(store: StateStore) -> None:
-    store.subscribe(1, 2)
-    store.subscribe(2, [2, 3])
-    store.subscribe(3, 3)
-    store.subscribe(4, 2)
+def test_an_announcement_queues_one_row_per_active_subscriber_of_its_topics(store: StateStore) -> None:
+    store.subscribe(1, B)
+    store.subscribe(2, [B, C])
+    store.subscribe(3, C)
+    store.subscribe(4, B)
     store.deactivate(4, "403: blocked")
-    assert store.queue_announcement(2, "axe 2") == 2  # chats 1 and 2; 4 is inactive
-    assert store.queue_announcement("tout", "tous") == 3  # chat 2 once, not twice
+    assert store.queue_announcement(B, "topic B") == 2  # chats 1 and 2; 4 is inactive
+    assert store.queue_announcement([A, B, C, D], "tous") == 3  # chat 2 once, not twice
     rows = store.due(limit=100)
-    assert [(r.chat_id, r.text) for r in rows] == [(1, "axe 2"), (2, "axe 2"), (3, "tous")]
-    assert store.queue_announcement(4, "nobody") == 0
+    assert [(r.chat_id, r.text) for r in rows] == [(1, "topic B"), (2, "topic B"), (3, "tous")]
+    assert store.queue_announcement(D, "nobody") == 0
 
 
 def test_due_gives_each_chat_its_oldest_row_and_skips_excluded_and_later_rows(store: StateStore, clock: Clock) -> None:
-    store.subscribe(1, 1)
-    store.subscribe(2, 1)
-    store.queue_announcement(1, "a")
-    store.queue_announcement(1, "b")
+    store.subscribe(1, A)
+    store.subscribe(2, A)
+    store.queue_announcement(A, "a")
+    store.queue_announcement(A, "b")
     first = store.due(limit=10)
     assert [(r.chat_id, r.text) for r in first] == [(1, "a"), (2, "a")]
     assert [r.chat_id for r in store.due(limit=10, exclude={1})] == [2]
@@ -132,9 +205,9 @@ def test_due_gives_each_chat_its_oldest_row_and_skips_excluded_and_later_rows(st
 
 def test_sent_failed_and_dropped_rows_leave_the_queue(store: StateStore) -> None:
     for chat in (1, 2, 3):
-        store.subscribe(chat, 1)
-    store.queue_announcement(1, "x")
-    store.queue_announcement(1, "y")
+        store.subscribe(chat, A)
+    store.queue_announcement(A, "x")
+    store.queue_announcement(A, "y")
     rows = store.due(limit=10)
     store.mark_sent(rows[0].id)
     store.mark_failed(rows[1].id, "refused by Telegram: bad HTML")
@@ -142,24 +215,24 @@ def test_sent_failed_and_dropped_rows_leave_the_queue(store: StateStore) -> None
     assert store.outbox_counts() == {"sent": 1, "failed": 1, "dropped": 2, "pending": 2}
     assert [r.chat_id for r in store.due(limit=10)] == [1, 2]
     assert store.user_data(3).active is False
-    store.subscribe(3, 1)  # coming back reactivates
+    store.subscribe(3, A)  # coming back reactivates
     assert store.user_data(3).active is True
 
 
 # --------------------------------------------------- personal data, statistics
 def test_user_data_and_forget_user(store: StateStore, clock: Clock) -> None:
     assert not store.user_data(9).known
-    store.subscribe(9, [1, 4])
-    store.subscribe(10, 1)
-    store.queue_announcement(1, "hello")
+    store.subscribe(9, [A, D])
+    store.subscribe(10, A)
+    store.queue_announcement(A, "hello")
     store.mark_sent(store.due(limit=1)[0].id)
     data = store.user_data(9)
-    assert data.known and data.axes == (1, 4) and data.messages == {"sent": 1}
+    assert data.known and data.topics == (A, D) and data.messages == {"sent": 1}
     assert data.first_seen == clock.now and data.last_sent_at == clock.now
     assert store.forget_user(9) is True
     assert not store.user_data(9).known
     assert store.forget_user(9) is False
-    assert store.subscriptions(10) == (1,)  # other users untouched
+    assert store.subscriptions(10) == (A,)  # other users untouched
     assert store.outbox_counts() == {"pending": 1}
 
 
@@ -169,10 +242,10 @@ def test_question_log_stats_and_purge(store: StateStore, clock: Clock) -> None:
     store.log_question("combien", "answered")
     store.log_question("qui", "clarify")
     store.log_question("x" * 10_000, "unknown")
-    store.subscribe(1, 2)
+    store.subscribe(1, B)
     stats = store.stats(days=7)
     assert stats.questions == {"answered": 1, "clarify": 1, "unknown": 1}
-    assert stats.subscribers == {1: 0, 2: 1, 3: 0, 4: 0} and stats.users == 1
+    assert stats.subscribers == {B: 1} and stats.users == 1
     assert store.purge_questions(older_than_days=7) == 1
     longest = sqlite3.connect(store.path).execute("SELECT MAX(LENGTH(text)) FROM question_log").fetchone()[0]
     assert longest == 4096
