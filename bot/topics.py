@@ -23,7 +23,8 @@ __all__ = ["MAX_LISTED", "TopicGroup", "Topics"]
 _ALL = frozenset({"tout", "tous", "toutes", "all"})
 # Words around the numbers ("l'axe n° 2 et le 3"): filler, as are the nouns of the lists.
 _FILLER = frozenset({"l", "le", "la", "les", "et", "n", "no", "numero", "numeros", "sujet", "sujets"})
-_SEPARATORS = re.compile(r"[\s,;.+/'’&°-]+")
+# Not "-": "1-3" could mean 1 to 3; refused, it is asked again rather than half understood.
+_SEPARATORS = re.compile(r"[\s,;.+/'’&°]+")
 _ONE = frozenset({"un", "une"})  # the normaliser keeps them as words (mostly articles elsewhere)
 MAX_LISTED = 3  # a confirmation names up to this many topics; beyond, it gives their numbers
 MAX_LABEL = 120
@@ -139,6 +140,8 @@ def _number(word: str) -> int | None:
         return int(word)
     if word in _ONE:
         return 1
+    if not word.isalnum():  # "-1", "2bis!": not a number the way people write one
+        return None
     normal = normalize(word)
     if normal.isdigit():
         return int(normal)

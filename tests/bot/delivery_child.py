@@ -40,7 +40,7 @@ class HangingRequest(ScriptedRequest):
 
 
 async def main(state_db: Path, facts_db: Path, log: Path, accepted: int) -> None:
-    engine = Engine.load(facts_db, knowledge=facts_db.parent / "no-knowledge")
+    engine = Engine.load(facts_db)
     app = build_application(
         Settings(token=TOKEN, state_db=state_db),
         engine=engine,

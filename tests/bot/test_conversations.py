@@ -17,7 +17,7 @@ class Clock:
 def test_context_is_kept_while_active_and_forgotten_after_15_minutes_idle() -> None:
     clock = Clock()
     conversations = Conversations(clock)
-    context = Context(geo="aisne")
+    context = Context(places=("somewhere",), year=2031)
     conversations.remember(1, context)
     clock.now += CONTEXT_TTL - 1
     assert conversations.context(1) == context

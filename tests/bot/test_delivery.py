@@ -35,7 +35,7 @@ from .delivery_fakes import FakeClock, Hang, ScriptedRequest, failure
 from .fakes import ADMIN_ID, TOKEN, FakeRequest, text_update
 
 ROOT = Path(__file__).resolve().parents[2]
-A, B, C = 201, 202, 203  # A follows axis 2, B axis 3, C axes 2 and 3
+A, B, C = 201, 202, 203  # A follows topic 2, B topic 3, C topics 2 and 3 (/abonner 2 3)
 
 
 @dataclass
@@ -94,7 +94,7 @@ async def bot(tmp_path: Path, engine: Engine, monkeypatch: pytest.MonkeyPatch) -
 
 # ----------------------------------------------------------------- done when
 @pytest.mark.asyncio
-async def test_a_subscriber_of_axis_2_gets_one_copy_of_its_announcement_and_none_for_axis_3(bot: Bot) -> None:
+async def test_a_subscriber_of_topic_2_gets_one_copy_of_its_announcement_and_none_for_topic_3(bot: Bot) -> None:
     await bot.say("/annonce 2 Étude sur la réhabilitation", ADMIN_ID)
     report = await bot.deliverer.drain()
     assert report.sent == 2
@@ -102,7 +102,7 @@ async def test_a_subscriber_of_axis_2_gets_one_copy_of_its_announcement_and_none
     assert bot.request.received(B) == [] and len(bot.request.received(C)) == 1
     await bot.say("/annonce 3 Nouveau dispositif", ADMIN_ID)
     await bot.deliverer.drain()
-    assert len(bot.request.received(A)) == 1  # nothing for axis 3
+    assert len(bot.request.received(A)) == 1  # nothing for topic 3
     assert len(bot.request.received(B)) == 1 and len(bot.request.received(C)) == 2
     assert bot.rows() == {"sent": 4}
     assert await bot.deliverer.drain() == type(report)()  # nothing left: nothing sent twice
@@ -209,9 +209,9 @@ async def test_at_most_30_messages_per_second_and_one_per_second_per_chat(
     try:
         store = bot.state.store
         for chat in range(1000, 1090):
-            store.subscribe(chat, 1)
+            store.subscribe(chat, "topic-1")
         for i in range(3):
-            store.queue_announcement(1, f"message {i}")
+            store.queue_announcement("topic-1", f"message {i}")
         await bot.deliverer.drain()
         times = sorted(t for _, _, t in bot.request.delivered)
         assert len(times) == 270
@@ -229,8 +229,8 @@ async def test_at_most_30_messages_per_second_and_one_per_second_per_chat(
 @pytest.mark.asyncio
 async def test_a_job_run_stops_after_its_budget_and_the_next_one_resumes(bot: Bot) -> None:
     for chat in range(1000, 1100):
-        bot.state.store.subscribe(chat, 4)
-    await bot.say("/annonce 4 x", ADMIN_ID)
+        bot.state.store.subscribe(chat, "topic-4")
+    bot.state.store.queue_announcement("topic-4", "x")
     first = await bot.deliverer.drain(budget=0.9)
     assert 20 <= first.sent <= 30  # ~0.9 s at 30/s
     total = first.sent
@@ -292,8 +292,8 @@ async def test_a_bot_killed_with_sigkill_mid_broadcast_completes_after_restart(
     state_db, log = tmp_path / "state.db", tmp_path / "accepted.log"
     with StateStore.open(state_db) as store:
         for chat in range(1000, 1040):
-            store.subscribe(chat, 2)
-        assert store.queue_announcement(2, "Annonce") == 40
+            store.subscribe(chat, "topic-2")
+        assert store.queue_announcement("topic-2", "Annonce") == 40
     errors = tmp_path / "child.err"  # a file, not a pipe: a chatty child never blocks on it
     with errors.open("wb") as err:
         child = subprocess.Popen(

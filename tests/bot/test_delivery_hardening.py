@@ -46,8 +46,8 @@ async def test_two_deliverers_on_one_outbox_send_each_notice_once(tmp_path: Path
     state_db, clock = tmp_path / "state.db", FakeClock()
     with StateStore.open(state_db) as store:
         for chat in range(1000, 1100):
-            store.subscribe(chat, 2)
-        store.queue_announcement(2, "Annonce")
+            store.subscribe(chat, "topic-2")
+        store.queue_announcement("topic-2", "Annonce")
     one = await start_bot(state_db, engine, clock, Limits(in_flight=4, batch=10))
     two = await start_bot(state_db, engine, clock, Limits(in_flight=4, batch=10))  # same database, another connection
     try:
@@ -66,10 +66,10 @@ async def test_a_group_upgraded_mid_broadcast_gets_its_notice_at_its_new_id(tmp_
     clock = FakeClock()
     bot = await start_bot(tmp_path / "state.db", engine, clock)
     try:
-        bot.state.store.subscribe(GROUP, (2, 3))
-        bot.state.store.subscribe(7, 2)
-        bot.state.store.queue_announcement(2, "Bonjour")
-        bot.state.store.queue_announcement(3, "Et encore")
+        bot.state.store.subscribe(GROUP, ("topic-2", "topic-3"))
+        bot.state.store.subscribe(7, "topic-2")
+        bot.state.store.queue_announcement("topic-2", "Bonjour")
+        bot.state.store.queue_announcement("topic-3", "Et encore")
         migrated = {"ok": False, "error_code": 400, "description": "Bad Request: group chat was upgraded to a supergroup chat",
                     "parameters": {"migrate_to_chat_id": SUPERGROUP}}  # fmt: skip
         bot.request.script[GROUP] = [(400, migrated)]
@@ -77,7 +77,8 @@ async def test_a_group_upgraded_mid_broadcast_gets_its_notice_at_its_new_id(tmp_
         assert bot.request.received(SUPERGROUP) == ["Bonjour", "Et encore"]  # nothing lost, in order
         assert bot.request.received(GROUP) == [] and bot.request.received(7) == ["Bonjour"]
         assert report.dropped == 0 and bot.rows() == {"sent": 3}
-        assert bot.state.store.subscriptions(SUPERGROUP) == (2, 3) and bot.state.store.subscriptions(GROUP) == ()
+        assert bot.state.store.subscriptions(SUPERGROUP) == ("topic-2", "topic-3")
+        assert bot.state.store.subscriptions(GROUP) == ()
         assert (await bot.state.user_data(SUPERGROUP)).active
     finally:
         await stop_bot(bot)
@@ -90,8 +91,8 @@ async def test_a_wall_clock_stepped_back_does_not_stall_a_broadcast(tmp_path: Pa
     deliverer = Deliverer(bot.state, bot.app.bot, Limits(), clock=monotonic, sleep=monotonic.sleep)
     try:
         for chat in range(1000, 1090):
-            bot.state.store.subscribe(chat, 1)
-        bot.state.store.queue_announcement(1, "x")
+            bot.state.store.subscribe(chat, "topic-1")
+        bot.state.store.queue_announcement("topic-1", "x")
 
         class SteppingBack(list[Any]):
             def append(self, item: Any) -> None:
@@ -113,8 +114,8 @@ async def test_a_token_rejected_mid_broadcast_stops_the_bot_and_keeps_the_notice
 ) -> None:
     bot = await start_bot(tmp_path / "state.db", engine, FakeClock())
     try:
-        bot.state.store.subscribe(1000, 2)
-        bot.state.store.queue_announcement(2, "x")
+        bot.state.store.subscribe(1000, "topic-2")
+        bot.state.store.queue_announcement("topic-2", "x")
         bot.request.script[1000] = [failure(401, "Unauthorized")]
         stops: list[int] = []
         bot.app.bot_data.on_stop(lambda: stops.append(bot.app.bot_data.exit_status))
@@ -141,8 +142,8 @@ async def test_the_delivery_job_alone_handles_the_429s_of_notices(tmp_path: Path
     assert app.post_init is not None and app.post_shutdown is not None
     await app.post_init(app)
     try:
-        state.store.subscribe(1000, 2)
-        state.store.queue_announcement(2, "x")
+        state.store.subscribe(1000, "topic-2")
+        state.store.queue_announcement("topic-2", "x")
         request.script[1000] = [failure(429, "Too Many Requests: retry after 1", retry_after=1)]
         deliverer = Deliverer(state, app.bot, Limits(), clock=clock, sleep=clock.sleep)
         report = await deliverer.drain()

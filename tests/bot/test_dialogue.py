@@ -7,10 +7,12 @@ import json
 import pytest
 
 from bot import texts
-from bot.dialogue import MAX_CALLBACK_BYTES, Dialogue, plain, render_axes
-from qa import Engine
+from bot.dialogue import MAX_CALLBACK_BYTES, Dialogue, plain, render_topics
+from bot.topics import Topics
+from qa import Engine, build
 
 from ..conftest import SHARED
+from ..qa.fictional import FACTS, write_knowledge
 
 OWN_QUESTIONS = [
     "combien de logements réhabilités en 2021",
@@ -69,11 +71,64 @@ def test_a_long_suggestion_goes_behind_a_numbered_button(engine: Engine) -> None
     assert dialogue.press(8, button.data) is None  # not issued in that chat
 
 
-def test_render_axes_escapes_and_numbers(engine: Engine) -> None:
-    reply = render_axes(engine.axes())
-    assert reply.text.startswith(texts.AXES_HEAD)
-    assert reply.text.count("\n") == len(engine.axes())
+def test_topics_are_grouped_by_list_each_item_once_numbered_across_lists(two_lists: Engine) -> None:
+    topics = Topics.of(two_lists)
+    reply = render_topics(topics)
+    lines = reply.text.splitlines()
+    assert lines[0] == texts.TOPICS_HEAD
+    numbered = [line for line in lines if line[:1].isdigit()]
+    assert [line.split(".")[0] for line in numbered] == ["1", "2", "3", "4", "5"]  # across both lists
+    for topic in two_lists.topics():
+        assert reply.text.count(topic.title) == 1  # each title once (issue 10)
+    headings = [g.heading for g in topics.groups]
+    assert len(headings) == 2 and all(h in reply.text for h in headings)
+    assert reply.text.index(headings[1]) > reply.text.index(two_lists.topics()[2].title)
     assert plain("<b>a &amp; b</b>") == "a & b"
+
+
+def test_the_real_base_topics_are_shown_once_each(engine: Engine) -> None:
+    reply = Dialogue(engine).axes()
+    assert reply.status is None
+    for topic in engine.topics():
+        assert reply.text.count(topic.title) == 1 and f"{topic.n}. " in reply.text
+
+
+@pytest.fixture(scope="module")
+def fictional_without_lists(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    """The fictional base whose list is not subscribable (and no fact names a topic)."""
+    facts = [{k: v for k, v in f.items() if k != "topics"} | ({"subscribable": False} if f["kind"] == "list" else {})
+             for f in FACTS]  # fmt: skip
+    root = tmp_path_factory.mktemp("no-lists")
+    build(write_knowledge(root / "knowledge", facts=facts), root / "facts.db")
+    return Engine.load(root / "facts.db")
+
+
+def test_a_base_without_subscribable_list_has_no_topic(fictional_without_lists: Engine) -> None:
+    dialogue = Dialogue(fictional_without_lists)
+    assert dialogue.axes().text == texts.TOPICS_NONE
+    assert "/axes" not in dialogue.start(1).text
+
+
+@pytest.mark.parametrize(
+    ("args", "numbers"),
+    [
+        pytest.param(["2"], [2], id="a number"),
+        pytest.param(["1", "5"], [1, 5], id="two numbers across lists"),
+        pytest.param(["1,3"], [1, 3], id="a comma list"),
+        pytest.param(["l'engagement", "n°", "2"], [2], id="noun and numero"),
+        pytest.param(["tout"], [1, 2, 3, 4, 5], id="every topic"),
+        pytest.param(["troisième"], [3], id="ordinal"),
+        pytest.param([], [], id="nothing"),
+    ],
+)
+def test_topic_numbers_are_parsed_against_the_base(two_lists: Engine, args: list[str], numbers: list[int]) -> None:
+    parsed = Topics.of(two_lists).parse(args)
+    assert parsed is not None and [t.n for t in parsed] == numbers
+
+
+@pytest.mark.parametrize("args", [["6"], ["axe", "2"], ["2", "bis"], ["-1"], ["1-3"], ["deux", "cents"]])
+def test_anything_else_is_refused_as_a_whole(two_lists: Engine, args: list[str]) -> None:
+    assert Topics.of(two_lists).parse(args) is None
 
 
 @pytest.mark.parametrize(

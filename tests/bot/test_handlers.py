@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import logging
 from typing import Any
 
 import pytest
 
 from bot import texts
+from bot.app import description
 from bot.dialogue import MAX_CALLBACK_BYTES, Dialogue
 
 from .conftest import Harness
@@ -43,10 +45,11 @@ def test_post_init_registers_every_command_in_french(harness: Harness) -> None:
     admin = [c for c in menus if "scope" in c]
     assert admin[0]["scope"]["chat_id"] == ADMIN_ID
     assert {"annonce", "stats"} <= {c["command"] for c in admin[0]["commands"]}
-    assert [p["description"] for p in harness.request.sent("setMyDescription")] == [
-        texts.DESCRIPTION
-    ]
-    assert harness.app.bot_data.engine is not None and harness.app.bot_data.has_dialogue
+    engine = harness.app.bot_data.engine
+    assert engine is not None and harness.app.bot_data.has_dialogue
+    (described,) = [p["description"] for p in harness.request.sent("setMyDescription")]
+    assert described == description(engine) and len(described) <= 512  # Telegram's limit
+    assert engine.examples()[0] in described and "{" not in described  # generated from the base
 
 
 def test_application_is_built_with_html_defaults_the_budget_and_concurrent_chats() -> None:
@@ -71,10 +74,13 @@ async def test_start_offers_three_example_questions_that_work(harness: Harness) 
     reply = only(await harness.replies(text_update("/start")))
     assert reply["parse_mode"] == "HTML"
     examples = buttons(reply)
-    assert [label for label, _ in examples] == list(texts.EXAMPLES)
+    engine = harness.app.bot_data.engine
+    assert engine is not None
+    assert [label for label, _ in examples] == list(engine.examples())  # from the base
     assert all(len(data.encode()) <= MAX_CALLBACK_BYTES for _, data in examples)
+    assert html.escape(engine.can_answer()) in reply["text"]
     answer = only(await harness.replies(callback_update(examples[0][1])))
-    assert "<b>3\u202f616</b>" in answer["text"]
+    assert answer["text"] == engine.ask(examples[0][0]).html and "<b>" in answer["text"]
 
 
 @pytest.mark.asyncio
@@ -83,7 +89,7 @@ async def test_help_lists_every_command_with_an_example(harness: Harness, comman
     text = only(await harness.replies(text_update(command)))["text"]
     for name, _, _ in texts.COMMANDS:
         assert f"/{name} :" in text
-    assert "/abonner 2" in text and "/annonce" not in text
+    assert "/abonner 1" in text and "/annonce" not in text
     assert f"@{BOT_USERNAME}" in text
 
 
@@ -122,7 +128,7 @@ async def test_answer_is_sourced_with_bold_figure_and_follow_up(harness: Harness
     assert "<b>3\u202f616</b>" in reply["text"]
     assert "Hauts-de-France" in reply["text"] and "2021" in reply["text"]  # scope
     assert "Source" in reply["text"] and "Saint-Quentin" in reply["text"]  # source
-    assert buttons(reply) == [("Et dans l’Aisne ?", "f:aisne-2021-logements-rehabilites")]
+    assert [data for _, data in buttons(reply)] == ["f:aisne-2021-logements-rehabilites"]  # its sub-place
     aisne = only(await harness.replies(callback_update("f:aisne-2021-logements-rehabilites")))
     assert "1\u202f000" in aisne["text"]
 

@@ -13,7 +13,8 @@ from bot import texts
 from bot.dialogue import Button, Reply
 from bot.handlers import send
 from bot.state import AsyncState
-from qa import Axis, Document, Engine, Fact, Source
+from bot.topics import Topics
+from qa import Document, Engine, Fact, Source, Topic
 
 from .conftest import Harness
 from .fakes import ADMIN_ID, GROUP_ID, USER_ID, buttons, callback_update, message, text_update
@@ -25,6 +26,13 @@ def state(harness: Harness) -> AsyncState:
     s = harness.app.bot_data.state
     assert isinstance(s, AsyncState)
     return s
+
+
+def key(harness: Harness, n: int) -> str:
+    """The key of the base's topic n (what the state database stores for `/abonner n`)."""
+    topic = harness.app.bot_data.dialogue.topics.by_number(n)
+    assert topic is not None, f"the base has no topic {n}"
+    return topic.key
 
 
 def edit_of(update: dict[str, Any], text: str) -> dict[str, Any]:
@@ -57,7 +65,7 @@ async def test_an_edited_command_changes_nothing_and_says_nothing(harness: Harne
     original = text_update("/abonnements")
     await harness.feed(original)
     assert await harness.feed(edit_of(original, command)) == []
-    assert await state(harness).subscriptions(USER_ID) == (2,)
+    assert await state(harness).subscriptions(USER_ID) == (key(harness, 2),)
 
 
 # -------------------------------------------------- defect 10: replays, buttons
@@ -66,15 +74,15 @@ async def test_a_replayed_update_is_handled_once(harness: Harness) -> None:
     update = text_update("combien de logements réhabilités en 2021")
     assert len(sent_texts(await harness.feed(update))) == 1
     assert await harness.feed(update) == []  # the same update_id again: a webhook replay
-    toggle = callback_update("abo:2")
+    toggle = callback_update(f"abo:{key(harness, 2)}")
     await harness.feed(toggle)
     await harness.feed(toggle)
-    assert await state(harness).subscriptions(USER_ID) == (2,)  # toggled once, not back
+    assert await state(harness).subscriptions(USER_ID) == (key(harness, 2),)  # toggled once, not back
 
 
 @pytest.mark.asyncio
 async def test_a_button_without_data_gets_the_expired_notice(harness: Harness) -> None:
-    update = callback_update("abo:2")
+    update = callback_update(f"abo:{key(harness, 2)}")
     del update["callback_query"]["data"]  # a client may send that; PTB matches it to any pattern
     calls = await harness.feed(update)
     assert [name for name, _ in calls] == ["answerCallbackQuery"]
@@ -123,10 +131,10 @@ async def test_in_a_group_only_its_admins_change_subscriptions(group: Harness) -
     for command in ("/desabonner 2", "/desabonner tout", "/abonner 3"):
         calls = await group.feed(text_update(command, chat_id=GROUP_ID, user_id=MEMBER))
         assert sent_texts(calls) == [texts.GROUP_ADMINS_ONLY]
-    assert toasts(await group.feed(callback_update("abo:2", chat_id=GROUP_ID, user_id=MEMBER))) == [
+    assert toasts(await group.feed(callback_update(f"abo:{key(group, 2)}", chat_id=GROUP_ID, user_id=MEMBER))) == [
         texts.GROUP_ADMINS_ONLY
     ]
-    assert await state(group).subscriptions(GROUP_ID) == (2,)
+    assert await state(group).subscriptions(GROUP_ID) == (key(group, 2),)
     listed = sent_texts(await group.feed(text_update("/abonnements", chat_id=GROUP_ID, user_id=MEMBER)))
     assert "2. " in listed[0]  # reading is for everyone
 
@@ -140,7 +148,7 @@ async def test_in_a_group_only_its_admins_erase_the_groups_data(group: Harness) 
     assert toasts(await group.feed(callback_update("oubli:oui", chat_id=GROUP_ID, user_id=MEMBER))) == [
         texts.GROUP_ADMINS_ONLY
     ]
-    assert await state(group).subscriptions(GROUP_ID) == (2,)
+    assert await state(group).subscriptions(GROUP_ID) == (key(group, 2),)
     (confirm,) = sent_texts(await group.feed(text_update("/oublier", chat_id=GROUP_ID, user_id=GROUP_ADMIN)))
     assert confirm == texts.FORGET_CONFIRM_GROUP and "les données de ce groupe" in confirm
     calls = await group.feed(callback_update("oubli:oui", chat_id=GROUP_ID, user_id=GROUP_ADMIN))
@@ -153,7 +161,7 @@ async def test_an_anonymous_admin_writes_as_the_group(group: Harness) -> None:
     update = text_update("/abonner 4", chat_id=GROUP_ID, user_id=MEMBER)
     update["message"]["sender_chat"] = {"id": GROUP_ID, "type": "supergroup", "title": "Élus de l’Aisne"}
     assert sent_texts(await group.feed(update))[0].startswith("C’est noté")
-    assert await state(group).subscriptions(GROUP_ID) == (4,)
+    assert await state(group).subscriptions(GROUP_ID) == (key(group, 4),)
 
 
 # ------------------------------------------------ defect 6: the service message
@@ -163,13 +171,13 @@ async def test_a_group_upgraded_to_a_supergroup_moves_its_subscriptions(group: H
     old, new = -4001, GROUP_ID
     group.request.state.admins.add((old, GROUP_ADMIN))
     await group.feed(text_update("/abonner 2 3", chat_id=old, user_id=GROUP_ADMIN))
-    await state(group).queue_announcement(2, "en attente")
+    await state(group).queue_announcement(key(group, 2), "en attente")
     if reported_in == "old group":
         service = message(None, chat_id=old, user_id=GROUP_ADMIN, migrate_to_chat_id=new)
     else:
         service = message(None, chat_id=new, user_id=GROUP_ADMIN, migrate_from_chat_id=old)
     assert await group.feed({"update_id": 880000, "message": service}) == []  # nothing said
-    assert await state(group).subscriptions(old) == () and await state(group).subscriptions(new) == (2, 3)
+    assert await state(group).subscriptions(old) == () and await state(group).subscriptions(new) == (key(group, 2), key(group, 3))
     assert (await state(group).user_data(new)).messages == {"pending": 1}
 
 
@@ -210,14 +218,16 @@ async def test_contacts_past_a_message_are_split(harness: Harness, engine: Engin
 
 
 @pytest.mark.asyncio
-async def test_a_long_axis_title_never_makes_a_toast_telegram_refuses(
-    harness: Harness, engine: Engine, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_a_long_topic_title_and_key_never_make_a_button_or_toast_telegram_refuses(harness: Harness) -> None:
     title = "Produire, réhabiliter et adapter les logements " * 8
-    monkeypatch.setattr(engine, "axes", lambda: tuple(Axis(n, title, "texte", f"axe-{n}") for n in (1, 2, 3, 4)))
-    (toast,) = toasts(await harness.feed(callback_update("abo:2")))
-    assert toast.startswith("C’est noté") and len(toast) <= 200 and toast.endswith("…")
-    assert harness.request.rejected == [] and await state(harness).subscriptions(USER_ID) == (2,)
+    long_key = "liste-des-engagements-de-la-charte-regionale-item-" + "x" * 30  # over 64 bytes with "abo:"
+    topics = tuple(Topic(n, f"{long_key}-{n}", title, "texte", "liste", "engagement") for n in (1, 2, 3))
+    harness.app.bot_data.dialogue.topics = Topics(all=topics)
+    (reply,) = [p for name, p in await harness.feed(text_update("/abonner")) if name == "sendMessage"]
+    assert [data for _, data in buttons(reply)] == ["abo:#1", "abo:#2", "abo:#3"]  # the number when the key is long
+    (toast,) = toasts(await harness.feed(callback_update("abo:#2")))
+    assert toast.startswith("C’est noté") and len(toast) <= 200 and "…" in toast
+    assert harness.request.rejected == [] and await state(harness).subscriptions(USER_ID) == (f"{long_key}-2",)
 
 
 @pytest.mark.asyncio
