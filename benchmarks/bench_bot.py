@@ -23,6 +23,7 @@ from telegram import Update
 
 from bot.app import build_application
 from bot.settings import Settings
+from bot.subscriptions import toggle_data
 from qa import Engine
 from tests.bot.fakes import TOKEN, FakeBotApi, FakeRequest, callback_update, text_update
 
@@ -31,7 +32,7 @@ QUESTIONS = (
     "et dans l'Aisne ?",
     "qui est la présidente de Clésence ?",
     "contact UNAFO",
-    "quels sont les axes de la plateforme d’ambition ?",
+    "quels sont les axes de la plateforme d’ambition ?",  # a list of the seed knowledge
     "combien de ménages logés en 2021",
     "qui est le président",
     "combien de logements en Bretagne",
@@ -52,12 +53,12 @@ def _one_core() -> tuple[str, set[int] | None]:
     return "not pinned", None
 
 
-async def _throughput(engine: Engine) -> tuple[float, float, float]:
+async def _throughput(engine: Engine) -> tuple[float, float, float, float]:
     with tempfile.TemporaryDirectory() as tmp:  # never the user's own state database
         return await _throughput_in(engine, Path(tmp) / "state.db")
 
 
-async def _throughput_in(engine: Engine, state_db: Path) -> tuple[float, float, float]:
+async def _throughput_in(engine: Engine, state_db: Path) -> tuple[float, float, float, float]:
     request = FakeRequest(record=False)
     app = build_application(
         Settings(token=TOKEN, state_db=state_db),
@@ -83,13 +84,25 @@ async def _throughput_in(engine: Engine, state_db: Path) -> tuple[float, float, 
             for i in range(CLICKS)
         ]
 
+    # Subscribe buttons of the base's topics (abo:<key>): each click is a write to the state
+    # database, a toast and an edit of the buttons.
+    toggles = [toggle_data(t) for t in engine.topics()]
+
+    def subscribe_clicks() -> list[dict[str, object]]:
+        return [
+            callback_update(toggles[i % len(toggles)], chat_id=1 + i % CHATS, user_id=1 + i % CHATS)
+            for i in range(CLICKS if toggles else 0)
+        ]
+
     for data in texts()[:200]:  # warm-up
         await app.process_update(Update.de_json(data, app.bot))
     rates: list[float] = []
-    for make in (texts, clicks):
+    for make in (texts, clicks, subscribe_clicks):
         best = 0.0  # best of ROUNDS: the machine is shared, other tenants only slow us down
         for _ in range(ROUNDS):
             batch = make()
+            if not batch:  # a base without subscribable list: nothing to click
+                break
             started = time.perf_counter()
             for data in batch:  # as the updater does: parse the JSON update, then process it
                 await app.process_update(Update.de_json(data, app.bot))
@@ -98,7 +111,7 @@ async def _throughput_in(engine: Engine, state_db: Path) -> tuple[float, float, 
     await app.shutdown()
     assert app.post_shutdown is not None
     await app.post_shutdown(app)  # closes the state database
-    return startup, rates[0], rates[1]
+    return startup, rates[0], rates[1], rates[2]
 
 
 def _engine_rate(engine: Engine) -> float:
@@ -146,7 +159,7 @@ def run() -> list[tuple[str, str]]:
         started = time.perf_counter()
         engine = Engine.load()
         load = time.perf_counter() - started
-        startup, text_rate, click_rate = asyncio.run(_throughput(engine))
+        startup, text_rate, click_rate, subscribe_rate = asyncio.run(_throughput(engine))
         engine_rate = _engine_rate(engine)
         process = _process_startup()
     finally:
@@ -156,6 +169,7 @@ def run() -> list[tuple[str, str]]:
         ("bot: pinned to", pinned),
         (f"bot: questions/s (App, no limiter, best of {ROUNDS})", f"{text_rate:,.0f}"),
         ("bot: button clicks/s (same)", f"{click_rate:,.0f}"),
+        ("bot: subscribe button clicks/s (same)", f"{subscribe_rate:,.0f}" if subscribe_rate else "no topic"),
         ("bot: engine alone, questions/s", f"{engine_rate:,.0f}"),
         ("bot: engine load (existing fact base)", f"{load * 1000:.0f} ms"),
         ("bot: Application initialize + post_init", f"{startup * 1000:.1f} ms"),

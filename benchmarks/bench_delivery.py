@@ -22,6 +22,8 @@ from bot.app import build_application
 from bot.delivery import Deliverer, Limits
 from bot.settings import Settings
 from bot.state import AsyncState
+from qa import Engine, QAError
+from qa.publish import Publication
 from qa.state import StateStore
 from tests.bot.fakes import TOKEN, FakeRequest
 
@@ -42,19 +44,21 @@ class FastRequest(FakeRequest):
 QUEUED = 10_000
 UNLIMITED = 10_000  # messages drained with the limits off
 LIMITED_SECONDS = 4.0  # a bounded run with the limits on
-TEXT = "📣 <b>Annonce</b> – axe 2 « Produire et réhabiliter »\nNouvelle étude publiée.\n/desabonner 2"
+TOPIC = "topic-2"  # an opaque key: delivery does not depend on the base
+TEXT = "📣 <b>Annonce</b> – sujet 2 « Un titre de sujet »\nNouvelle étude publiée.\n/desabonner 2"
 
 
-def _subscribers(path: Path, n: int) -> None:
-    """n active subscribers of axis 2, written in bulk (the setup is not what is measured)."""
+def _subscribers(path: Path, n: int, topics: tuple[str, ...] = (TOPIC,)) -> None:
+    """n active subscribers, each of one of `topics`, written in bulk (the setup is not what
+    is measured)."""
     StateStore.open(path).close()  # creates the schema
     db = sqlite3.connect(path)
     now = time.time()
     with db:
         db.executemany("INSERT INTO users(chat_id, first_seen, last_seen) VALUES (?, ?, ?)",
                        ((100_000 + i, now, now) for i in range(n)))  # fmt: skip
-        db.executemany("INSERT INTO subscriptions(chat_id, axis, since) VALUES (?, 2, ?)",
-                       ((100_000 + i, now) for i in range(n)))  # fmt: skip
+        db.executemany("INSERT INTO subscriptions(chat_id, topic, since) VALUES (?, ?, ?)",
+                       ((100_000 + i, topics[i % len(topics)], now) for i in range(n)))  # fmt: skip
     db.close()
 
 
@@ -84,7 +88,7 @@ def run() -> list[tuple[str, str]]:
         _subscribers(path, QUEUED)
         with StateStore.open(path) as store:
             start = time.perf_counter()
-            queued = store.queue_announcement(2, TEXT)
+            queued = store.queue_announcement(TOPIC, TEXT)
             elapsed = time.perf_counter() - start
         assert queued == QUEUED
         rows.append((f"delivery: queue {QUEUED} notifications", f"{elapsed * 1000:.0f} ms (one transaction)"))
@@ -96,7 +100,7 @@ def run() -> list[tuple[str, str]]:
         # Limits off: what the bot itself can do. The in-flight window hides the commit latency.
         for in_flight in (Limits().in_flight, 32):
             with StateStore.open(path) as store:
-                store.queue_announcement(2, TEXT)
+                store.queue_announcement(TOPIC, TEXT)
             off = Limits(rate=None, per_chat=None, batch=1000, in_flight=in_flight)
             sent, elapsed = asyncio.run(_drain(path, off, None))
             rows.append(
@@ -105,7 +109,30 @@ def run() -> list[tuple[str, str]]:
                     f"{sent / elapsed:.0f} msg/s ({sent} in {elapsed:.1f} s)",
                 )
             )
+        rows.append(_publish(Path(tmp) / "publish.db"))
     return rows
+
+
+def _publish(path: Path) -> tuple[str, str]:
+    """`qa publish` on the project's fact base as if every fact with topics were new, to
+    QUEUED subscribers spread over its topics: one digest for each subscriber of a topic with
+    news, composed and queued in one transaction with the new snapshot."""
+    try:
+        publication = Publication(Engine.load())
+    except QAError as e:
+        return ("publish: digests", f"not run: {e}")
+    keys = tuple(t.key for t in publication.topics)
+    if not keys:
+        return ("publish: digests", "not run: the base has no topic")
+    _subscribers(path, QUEUED, keys)
+    with StateStore.open(path) as store:
+        start = time.perf_counter()
+        queued, _ = store.publish(
+            publication.current, lambda old, followers: publication.digests(publication.notices({}), followers),
+            baseline_when_empty=False,
+        )  # fmt: skip
+        elapsed = time.perf_counter() - start
+    return (f"publish: {queued} digests composed and queued", f"{elapsed * 1000:.0f} ms (one transaction)")
 
 
 if __name__ == "__main__":

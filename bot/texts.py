@@ -126,7 +126,7 @@ SUB_REMOVED: Final = "C’est noté, vous ne suivez plus : {what}."
 SUB_NOT_FOLLOWED: Final = "Vous ne suiviez pas : {what}. Rien n’a changé."
 SUB_LIST_NONE: Final = "Vous ne suivez aucun sujet. Tapez /abonner pour en choisir."
 SUB_LIST_HEAD: Final = "Vous suivez :"
-SUB_LIST_LINE: Final = "• {n}. {label}"
+SUB_LIST_LINE: Final = "• {label} (n° {n})"
 SUB_LIST_GONE: Final = "• {key} (ce sujet n’existe plus dans mes documents)"
 SUB_LIST_FOOT: Final = "Pour arrêter : /desabonner suivi du numéro, ou /desabonner tout."
 

@@ -117,12 +117,16 @@ class Publication:
     def digests(self, notices: Sequence[Notice], followers: Mapping[int, frozenset[str]]) -> list[Digest]:
         """One message per follower concerned by any notice, with those notices only."""
         out = []
+        made: dict[frozenset[str], str] = {}  # most followers share a few sets of topics
         for chat_id, followed in sorted(followers.items()):
-            mine = [n for n in notices if followed.intersection(n.topics)]
-            if mine:
-                keys = {k for n in mine for k in n.topics if k in followed}
-                numbers = sorted(self.numbers[k] for k in keys if k in self.numbers)
-                out.append(Digest(chat_id, digest_text(mine, numbers)))
+            concerned = frozenset(k for n in notices for k in n.topics if k in followed)
+            if not concerned:
+                continue
+            if concerned not in made:
+                mine = [n for n in notices if concerned.intersection(n.topics)]
+                numbers = sorted(self.numbers[k] for k in concerned if k in self.numbers)
+                made[concerned] = digest_text(mine, numbers)
+            out.append(Digest(chat_id, made[concerned]))
         return out
 
     def _scope(self, fact: Fact) -> str:

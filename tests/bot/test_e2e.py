@@ -86,7 +86,7 @@ def test_polling_question_follow_up_and_button(
         api.push(text_update("combien de logements réhabilités en 2021"))
         first = api.wait_for("sendMessage", 1, timeout=DEADLINE)[0]
         assert "<b>3\u202f616</b>" in first["text"] and first["parse_mode"] == "HTML"
-        assert buttons(first) == [("Et dans l’Aisne ?", "f:aisne-2021-logements-rehabilites")]
+        assert [data for _, data in buttons(first)] == ["f:aisne-2021-logements-rehabilites"]  # its sub-place
 
         api.push(text_update("et dans l'Aisne ?"))
         follow_up = api.wait_for("sendMessage", 2, timeout=DEADLINE)[1]

@@ -22,6 +22,7 @@ import pytest
 
 from bot import texts
 from bot.instance import InstanceLock
+from qa import Engine
 from qa.state import StateStore
 
 from ..conftest import ROOT
@@ -85,7 +86,7 @@ def test_an_edited_announcement_is_not_broadcast_again(api: FakeBotApi, facts_db
         edited = dict(announce["message"], text="/annonce 2 Étude sur la réhabilitation (corrigée)", edit_date=1)
         api.push({"update_id": announce["update_id"] + 1000, "edited_message": edited})
         api.push(text_update("/abonnements", chat_id=ADMIN_ID, user_id=ADMIN_ID))  # after the edit, same chat
-        until(lambda: to_chat(api, ADMIN_ID, "aucun axe"), "the reply after the edit")
+        until(lambda: to_chat(api, ADMIN_ID, "aucun sujet"), "the reply after the edit")
         until(lambda: rows(state_db, "SELECT status FROM outbox") == [("sent",)], "the notice sent")
         assert len(to_chat(api, ADMIN_ID, "mise en file")) == 1  # the edit queued nothing
         assert len(to_chat(api, USER_ID, "Étude sur la réhabilitation")) == 1
@@ -102,8 +103,8 @@ def test_a_second_instance_exits_at_once_and_each_notice_goes_once(
     state_db = tmp_path / "state.db"
     with StateStore.open(state_db) as store:
         for chat in range(1000, 1040):
-            store.subscribe(chat, 2)
-        assert store.queue_announcement(2, "Annonce") == 40
+            store.subscribe(chat, "topic-2")
+        assert store.queue_announcement("topic-2", "Annonce") == 40
     first = start(api, facts_db, tmp_path)
     try:
         api.wait_for("getUpdates", timeout=DEADLINE)
@@ -204,12 +205,13 @@ def test_a_group_upgraded_to_a_supergroup_keeps_its_subscriptions(
         api.push({"update_id": 990001, "message": upgrade})
         api.push(text_update("/abonnements", chat_id=-1004002, user_id=GROUP_ADMIN))
         listed = until(lambda: to_chat(api, -1004002, "Vous suivez"), "the new supergroup's subscriptions")
-        assert "3. " in listed[0]["text"]
+        assert "(n° 3)" in listed[0]["text"]
     finally:
         code, stderr = stop(process)
     assert code == 0, stderr
-    subscriptions = rows(state_db, "SELECT chat_id, axis FROM subscriptions ORDER BY chat_id")
-    assert subscriptions == [(-1004002, 3), (SUPERGROUP, 2)]  # the old ids follow nothing any more
+    topics = Engine.load(facts_db).topics()
+    subscriptions = rows(state_db, "SELECT chat_id, topic FROM subscriptions ORDER BY chat_id")
+    assert subscriptions == [(-1004002, topics[2].key), (SUPERGROUP, topics[1].key)]  # the old ids follow nothing
     assert rows(state_db, "SELECT count(*) FROM users WHERE chat_id IN (?, ?)", GROUP, -4002) == [(0,)]
     assert api.rejected == []
 

@@ -136,7 +136,7 @@ async def test_in_a_group_only_its_admins_change_subscriptions(group: Harness) -
     ]
     assert await state(group).subscriptions(GROUP_ID) == (key(group, 2),)
     listed = sent_texts(await group.feed(text_update("/abonnements", chat_id=GROUP_ID, user_id=MEMBER)))
-    assert "2. " in listed[0]  # reading is for everyone
+    assert "(n° 2)" in listed[0]  # reading is for everyone
 
 
 @pytest.mark.asyncio

@@ -74,8 +74,8 @@ async def test_subscribe_list_and_unsubscribe_each_confirmed_in_one_line(harness
     both = await say(harness, "/abonner 1 4")
     assert "\n" not in both and "engagement 1 « " in both and LABEL_4 in both
     listed = await say(harness, "/abonnements")
-    assert f"• 2. {LABEL_2}" in listed and f"• 4. {LABEL_4}" in listed and "• 1. " in listed
-    assert "• 3. " not in listed and "• 5. " not in listed
+    assert f"• {LABEL_2} (n° 2)" in listed and f"• {LABEL_4} (n° 4)" in listed and "(n° 1)" in listed
+    assert "(n° 3)" not in listed and "(n° 5)" not in listed
     assert await say(harness, "/desabonner 2") == f"C’est noté, vous ne suivez plus : {LABEL_2}."
     assert "Rien n’a changé" in await say(harness, "/desabonner 2")
     removed = await say(harness, "/desabonner tout")
@@ -221,7 +221,7 @@ async def test_subscriptions_of_the_former_axis_numbers_keep_working_after_the_m
     await post_init(harness.app)
     assert await state(harness).subscriptions(USER_ID) == (E2, P1)
     listed = await say(harness, "/abonnements")
-    assert f"• 2. {LABEL_2}" in listed and f"• 4. {LABEL_4}" in listed
+    assert f"• {LABEL_2} (n° 2)" in listed and f"• {LABEL_4} (n° 4)" in listed
     reply = await say(harness, "/annonce 4 Un pacte signé", chat_id=ADMIN_ID, user_id=ADMIN_ID)
     assert reply.startswith("Annonce mise en file d’envoi pour 2 abonné(s)")
     assert await say(harness, "/desabonner 4") == f"C’est noté, vous ne suivez plus : {LABEL_4}."

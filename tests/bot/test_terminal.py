@@ -15,6 +15,7 @@ import pytest
 from bot import texts
 from bot.settings import Settings
 from bot.terminal import LOCAL_CHAT, chat
+from bot.topics import Topics
 from qa import Engine
 from qa.state import StateStore
 
@@ -41,14 +42,17 @@ def test_question_follow_up_buttons_and_commands(tmp_path: Path, engine: Engine,
     assert "3\u202f616 logements réhabilités" in out
     assert "<b>" not in out and "&#x27;" not in out  # plain text, not HTML
     assert "1\u202f000 logements réhabilités (Aisne" in out
-    assert f"{texts.TERMINAL_BUTTONS}\n  1. Et dans toute la région ?" in out
+    assert f"{texts.TERMINAL_BUTTONS}\n  1. " in out  # the follow-up buttons, numbered
     assert out.count("3\u202f616 logements réhabilités") >= 2  # the button answered the region again
-    assert "Produire et réhabiliter" in out and texts.UNKNOWN_COMMAND in out
+    assert texts.TOPICS_HEAD in out and all(t.title in out for t in engine.topics())
+    assert texts.UNKNOWN_COMMAND in out
     assert out.rstrip().endswith(texts.TERMINAL_BYE)
 
 
 def test_subscriptions_personal_data_and_a_notice_arriving(tmp_path: Path, engine: Engine, facts_db: Path) -> None:
     stdout = io.StringIO()
+    second = engine.topics()[1]  # /abonner 2
+    label = Topics.of(engine).label(second)
 
     class Lines(io.StringIO):
         """The curator publishes (another process, say) after the local user subscribed."""
@@ -61,20 +65,20 @@ def test_subscriptions_personal_data_and_a_notice_arriving(tmp_path: Path, engin
             self.read_lines += 1
             if self.read_lines == 3:
                 with StateStore.open(tmp_path / "state.db") as store:
-                    store.queue_announcement(2, "📣 <b>Nouvelle étude</b> sur la réhabilitation")
-                    store.subscribe(5151, 2)  # a Telegram user: not the terminal's to deliver
-                    store.queue_announcement(2, "second")
+                    store.queue_announcement(second.key, "📣 <b>Nouvelle étude</b> sur la réhabilitation")
+                    store.subscribe(5151, second.key)  # a Telegram user: not the terminal's to deliver
+                    store.queue_announcement(second.key, "second")
             return super().readline(size)
 
     assert asyncio.run(chat(settings(tmp_path, facts_db), Lines(), stdout, engine=engine)) == 0
     out = stdout.getvalue()
-    assert "C’est noté : vous suivez l’axe 2 « Produire et réhabiliter »." in out
-    assert "Vous suivez :\n• 2. Produire et réhabiliter" in out
+    assert f"C’est noté, vous suivez : {label}." in out
+    assert f"Vous suivez :\n• {label} (n° 2)" in out
     assert f"{texts.TERMINAL_NOTICE}\n📣 Nouvelle étude sur la réhabilitation" in out  # arrived, plain
     assert f"{texts.TERMINAL_NOTICE}\nsecond" in out  # both, in order
     assert out.index("Nouvelle étude") < out.index(f"{texts.TERMINAL_NOTICE}\nsecond")
     assert f"identifiant de la conversation : {LOCAL_CHAT}" in out and "2 envoyé(s)" in out
-    assert "vous ne suivez plus l’axe 2" in out
+    assert f"vous ne suivez plus : {label}" in out
     assert texts.FORGET_CONFIRM in out and texts.FORGET_DONE in out
     assert out.rstrip().split(texts.FORGET_DONE, 1)[1].count(texts.MYDATA_NONE) == 1  # erased
     with StateStore.open(tmp_path / "state.db") as store:
@@ -82,7 +86,7 @@ def test_subscriptions_personal_data_and_a_notice_arriving(tmp_path: Path, engin
         assert not store.user_data(LOCAL_CHAT).known
 
 
-def test_qa_chat_runs_as_its_own_command(facts_db: Path, tmp_path: Path) -> None:
+def test_qa_chat_runs_as_its_own_command(facts_db: Path, engine: Engine, tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "WEBHOOK_", "BOT_", "QA_"))}
     env.update(QA_FACTS_DB=str(facts_db), QA_KNOWLEDGE=str(KNOWLEDGE), BOT_STATE_DB=str(tmp_path / "state.db"))
     script = Path(sys.executable).with_name("qa-chat")
@@ -93,10 +97,10 @@ def test_qa_chat_runs_as_its_own_command(facts_db: Path, tmp_path: Path) -> None
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "p.pruvost@union-habitat.org" in result.stdout
-    assert "vous suivez l’axe 1" in result.stdout and "Saint-Quentin" in result.stdout
+    assert "C’est noté, vous suivez : " in result.stdout and "Saint-Quentin" in result.stdout
     assert result.stdout.rstrip().endswith(texts.TERMINAL_BYE)
     with StateStore.open(tmp_path / "state.db") as store:
-        assert store.subscriptions(LOCAL_CHAT) == (1,)
+        assert store.subscriptions(LOCAL_CHAT) == (engine.topics()[0].key,)
 
 
 @pytest.mark.parametrize(("variable", "value"), [("PORT", "quatre"), ("BOT_QUESTION_LOG_DAYS", "jamais")])

@@ -55,7 +55,7 @@ def test_the_fact_base_is_world_readable(tmp_path: Path) -> None:
 def test_the_state_database_is_private_to_its_user(tmp_path: Path) -> None:
     path = tmp_path / "state.db"
     with StateStore.open(path) as store:
-        store.subscribe(42, 2)  # a write: the WAL file exists now
+        store.subscribe(42, "topic-2")  # a write: the WAL file exists now
         assert mode(path) == 0o600
         wal = path.with_name("state.db-wal")
         assert wal.exists() and mode(wal) == 0o600
