@@ -4,8 +4,10 @@
 - `services`: what handlers and jobs share (`context.bot_data`, typed);
 - `texts`: every sentence the bot says; `limits`: Telegram's limits on what it sends;
 - `dialogue`: what to reply, without Telegram; `conversations`: per-chat memory;
-- `handlers`, `subscriptions`, `groups`: Telegram callbacks; `app`: the Application and its
-  handlers, in order; `replays`: an update is handled once;
+- `topics`: the base's subscribable topics (numbers, labels, parsing `/abonner 2`);
+- `handlers`, `subscriptions`, `mydata`, `admin`, `groups`: Telegram callbacks (`common`: what
+  the last three share); `app`: the Application and its handlers, in order; `replays`: an
+  update is handled once;
 - `processor`: chats concurrently, each in order; `ratelimit`: the budget of Bot API calls;
 - `state`: the state store for the event loop; `privacy`: what the question log must not keep;
 - `delivery`: the job that sends the outbox; `retention`: the question log's retention;

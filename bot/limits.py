@@ -8,7 +8,7 @@
 
 A text that may grow with the knowledge (/sources, /contact) is split into several messages
 by `split_html`, between lines and never inside a tag; an announcement that cannot fit is
-refused before anything is queued (bot/subscriptions.py).
+refused before anything is queued (bot/admin.py).
 """
 
 from __future__ import annotations

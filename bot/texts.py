@@ -13,7 +13,7 @@ from typing import Final
 # (command, description for Telegram's menu, example shown by /aide). None names a document,
 # a place, a year or a count: what the bot knows comes from the base (`Engine.can_answer()`,
 # `Engine.examples()`, `Engine.topics()`), so the menu stays true when the knowledge grows.
-# The subscription and personal-data commands are handled by bot/subscriptions.py.
+# Subscriptions, personal data and admin commands: bot/subscriptions.py, bot/mydata.py, bot/admin.py.
 COMMANDS: Final[tuple[tuple[str, str, str], ...]] = (
     ("start", "Présentation et exemples de questions", "/start"),
     ("aide", "Toutes les commandes, avec un exemple", "/aide"),

@@ -146,3 +146,20 @@ def test_inline_items_have_unique_short_ids(engine: Engine, query: str) -> None:
     assert items
     assert len({i.id for i in items}) == len(items)
     assert all(len(i.id.encode()) <= 64 and i.title and len(i.html) <= 4096 for i in items)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        pytest.param("merci", id="thanks"),
+        pytest.param("merci beaucoup !", id="thanks, longer"),
+        pytest.param("quel temps fera-t-il demain ?", id="another topic"),
+        pytest.param("blabla xyz", id="nonsense"),
+    ],
+)
+def test_thanks_and_unknowns_get_one_short_line_not_the_paragraph_of_topics(engine: Engine, message: str) -> None:
+    """Issue 10: no fixed "je peux vous répondre sur …" paragraph after every unknown and every
+    "merci"; one line (and the example questions as buttons)."""
+    reply = Dialogue(engine).ask(1, message)
+    assert engine.can_answer() not in reply.text
+    assert "\n" not in reply.text.strip() and len(reply.text) <= 160, reply.text
