@@ -236,9 +236,11 @@ def test_the_cli_runs_twice_and_queues_only_once(tmp_path: Path, store: StateSto
     assert qa_main(_cli(tmp_path, facts)) == 0
     assert "baseline" in capsys.readouterr().out
     changed = make_base(tmp_path, "new.db", changed=True)
-    assert qa_main(_cli(tmp_path, changed, "--dry-run")) == 0
+    before = store.path.read_bytes()
+    assert qa_main(_cli(tmp_path, changed, "--dry-run")) == 0  # while the store is open, as the bot's is
     out: Any = capsys.readouterr().out
     assert out.startswith("dry run (nothing written): 2 new or changed facts") and pending(store.path) == {}
+    assert store.path.read_bytes() == before
     assert qa_main(_cli(tmp_path, changed)) == 0
     assert re.fullmatch(r"2 new or changed facts tagged with a topic, 3 digests queued \(one per subscriber\) "
                         r"\(state: .*\)\n", capsys.readouterr().out)  # fmt: skip
