@@ -10,7 +10,8 @@ Subscriptions belong to the chat (in a group, the group follows the topic, and o
 group's administrators change them: bot/groups.py). The store is `context.bot_data.state`
 (bot/state.py); without it the commands say so and change nothing. Callback data:
 `abo:<key>` toggles the topic of that key (`abo:#<n>` when the key does not fit in Telegram's
-64 bytes); it survives a restart, and a topic the base no longer has gets the expired notice.
+64 bytes; `abo:<n>`, from buttons sent before topics had keys, still toggles topic n); it
+survives a restart, and a topic the base no longer has gets the expired notice.
 Personal data and the admin commands are in bot/mydata.py and bot/admin.py.
 """
 
@@ -58,7 +59,10 @@ def _pressed(data: str, topics: Topics) -> Topic | None:
         return None
     if value.startswith("#") and value[1:].isdigit():
         return topics.by_number(int(value[1:]))
-    return topics.by_key(value)
+    found = topics.by_key(value)
+    if found is None and value.isdigit():  # a button sent before topics had keys (`abo:2`)
+        return topics.by_number(int(value))
+    return found
 
 
 def _buttons(followed: Iterable[str], topics: Topics) -> tuple[tuple[Button, ...], ...]:

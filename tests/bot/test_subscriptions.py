@@ -148,6 +148,7 @@ async def test_without_argument_one_button_per_topic_ticked_when_subscribed_and_
     assert await state(harness).subscriptions(USER_ID) == (P1,)
     assert not [name for name, _ in calls if name == "sendMessage"]  # the toast is the confirmation
     assert toast(await click(harness, "abo:#5")).endswith("« Réduire les charges des locataires ».")
+    assert toast(await click(harness, "abo:5")).startswith("C’est noté, vous ne suivez plus")  # an old button
 
 
 @pytest.mark.asyncio
