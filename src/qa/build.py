@@ -136,8 +136,8 @@ def _write(db: sqlite_utils.Database, kb: Knowledge, digest: str) -> tuple[int, 
     _table(db, "list_items").insert_all(
         {"list_id": f.list_id, "n": f.n, "fact_id": f.id, "title": f.value} for f in items
     )
-    subscribable = {f.id for f in lists if f.subscribable}
-    topics = [f for f in items if f.list_id in subscribable]
+    # Numbered as the engine numbers them (Engine.topics): lists in the order of the facts, items by n.
+    topics = [i for head in lists if head.subscribable for i in items if i.list_id == head.id]
     _table(db, "topics").create({"n": int, "key": str, "title": str, "list_id": str}, pk="n")
     _table(db, "topics").insert_all(
         {"n": n, "key": f.id, "title": f.value, "list_id": f.list_id} for n, f in enumerate(topics, 1)
