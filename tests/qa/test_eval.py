@@ -57,8 +57,6 @@ def test_own_cases(facts_db: Path) -> None:
 
 
 @needs_shared
-@pytest.mark.xfail(strict=False, reason="held-out set below its bar (84-85 % on 2026-12-01, some runs with wrong "
-                   "answers; bar 90 % and 0 wrong): a colleague is improving the engine; remove this mark once it passes")
 def test_heldout_cases(facts_db: Path) -> None:
     result = _score(HELDOUT, facts_db, 0.90)
     assert result.returncode == 0, result.stdout + result.stderr
