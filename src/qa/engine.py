@@ -164,8 +164,8 @@ class Engine:
         # "prêts accordés et places créées dans le Cher ?": two questions in one.
         for left, right in split_and(text):
             both = self._several([left, f"et {right}"], context, split=False)
-            if both.status == "answered" and len(set(both.facts) - set(answer.facts)) >= 1 and both.text.count(
-                    "Source :") >= 2:
+            new = set(both.facts) - (set(answer.facts) if answer.status == "answered" else set())
+            if both.status == "answered" and len(new) >= 1 and len(both.facts) >= 2:
                 return both, decision
         return answer, decision
 
