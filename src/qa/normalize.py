@@ -46,8 +46,9 @@ _ORDINALS = {
     "troisieme": 3, "3e": 3, "3eme": 3,
     "quatrieme": 4, "4e": 4, "4eme": 4,
     "cinquieme": 5, "5e": 5, "5eme": 5,
-    "sixieme": 6, "6e": 6, "6eme": 6,
+    "sixieme": 6, "septieme": 7, "huitieme": 8, "neuvieme": 9, "dixieme": 10, "onzieme": 11, "douzieme": 12,
 }
+_NTH = re.compile(r"^(\d{1,2})(?:e|eme|er|ere|re|nd|nde)$")  # "7e", "10eme", "1er"
 
 
 def fold(text: str) -> str:
@@ -136,7 +137,8 @@ class Normalizer:
             words.extend(self._shorthand.get(word, (word,)))
         out = []
         for word in _number_words(" ".join(words)).split():
-            ordinal = _ORDINALS.get(word)
+            nth = _NTH.match(word)
+            ordinal = _ORDINALS.get(word) or (int(nth.group(1)) if nth else None)
             # text2num leaves "deux" as a word ("un" too, but "un" is mostly an article).
             out.append(f"#{ordinal}" if ordinal else "2" if word == "deux" else stem(word))
         result = " ".join(out)
