@@ -214,12 +214,13 @@ def read(lexicon: Lexicon, question: str, *, list_nouns: frozenset[str] = frozen
     if words and (words[0] in ("ou", "where") or words[-1] == "ou"):
         kinds.add("where")  # "où est ...", "c'était où ?"
     text = f" {normalized} "
-    check, numbers = _check(words, free, kinds, item, asked=question.rstrip().endswith("?"))
-    if check is not None and _ASKS.search(fold(question).strip().replace("est-ce que", "").replace("est ce que", "")) \
-            and check != "or":
+    # Numbers that name a place ("dans le 29") are no value to check.
+    free_words = [w if i not in named else "" for i, w in enumerate(words)]
+    check, numbers = _check(free_words, free, kinds, item, asked=question.rstrip().endswith("?"))
+    asks = _asks(question, normalized)
+    if check is not None and asks and check != "or":
         check = None  # "qu'a-t-il dit ?", "quel pourcentage avaient moins de 30 ans ?" ask; they do not check
     persons = [c for c in concepts if sym.is_entity(c) and lexicon.entity_kinds.get(c[1:]) == "person"]
-    asks = bool(_ASKS.search(fold(question).strip().replace("est-ce que", "").replace("est ce que", "")))
     states = bool(_STATES.search(free)) and question.rstrip().endswith("?") and not asks
     if check is None and not asks and not kinds - {"what"} and (states or (persons and (role or len(persons) < len(
             [c for c in concepts if sym.is_entity(c)])))) and (states or question.rstrip().endswith("?")):
@@ -264,6 +265,12 @@ def read(lexicon: Lexicon, question: str, *, list_nouns: frozenset[str] = frozen
         smalltalk=smalltalk,
         english=english_hits >= 3 and english_hits >= len(raw_words) // 2,
     )
+
+
+def _asks(question: str, normalized: str) -> bool:
+    """A question word, as typed ("qu'a-t-il") or once shorthand is expanded ("c koi" -> "c'est quoi")."""
+    typed = fold(question).strip().replace("est-ce que", "").replace("est ce que", "")
+    return bool(_ASKS.search(typed) or _ASKS.search(normalized.replace("est ce que", "")))
 
 
 def _focus(words: list[str], symbols: list[str], positions: list[int]) -> str | None:

@@ -27,7 +27,7 @@ LEXICON_SECTIONS = frozenset({
 })
 PLACE_KEYS = frozenset({"label", "the", "kind", "parent", "aliases", "code", "ambiguous", "authority"})
 _ENTITY_KEYS = frozenset({"kind", "name", "aliases", "place"})
-_ROLE_KEYS = frozenset({"label", "feminine", "words", "head", "broader"})
+_ROLE_KEYS = frozenset({"label", "feminine", "words", "head", "broader", "territorial"})
 _METRIC_KEYS = frozenset({"label", "words"})
 _WORD_LISTS = ("outside", "english", "head_words")  # sections holding one `words` list
 

@@ -97,11 +97,30 @@ class Slots:
             bodies = [e for e in entities if not self.index.is_person(e)]
             if bodies and sym.entity(fact.subject) not in bodies:
                 return "entity"
+            if not bodies and not self._holds_there(fact, query):
+                return "place"
         return None
 
     def _other_measure(self, vocab: frozenset[str], query: Query) -> bool:
         """The question names what a figure measures with a word this figure's measure lacks."""
         return any(w >= 1.0 and c in self._metric_words and c not in vocab for c, w in query.concepts.items())
+
+    def _holds_there(self, fact: Fact, query: Query) -> bool:
+        """"le président de la région X" is its Région's; "le préfet de la région X" the State's there.
+
+        A role asked "of" a région or a département with no body named is held in that place's
+        own body (its `authority`, or a body named after it, "Région X", "Département X") unless
+        the role is `territorial`.
+        """
+        places = [p for p in query.places if self.places.kind(p) in ("région", "département")]
+        if not places or not fact.role or self.lexicon.roles.get(fact.role, {}).get("territorial"):
+            return True
+        for place in places:
+            kind = self.lexicon.normalize(self.places.kind(place) or "")
+            name = self.lexicon.normalize(self.lexicon.entity_names.get(fact.subject, ""))
+            if fact.subject == self.places.authority.get(place) or fact.subject == place or name.split()[:1] == [kind]:
+                return True
+        return False
 
     def _has_number(self, fact: Fact) -> bool:
         return fact.value_number is not None or any(w[0].isdigit() for w in self.lexicon.normalize(fact.value).split())
@@ -121,6 +140,8 @@ class Slots:
             return fact.place in places  # its quote may name other places: its scope is its place
         if any(p == fact.place or p in entry.symbols.places or p == fact.subject for p in places):
             return True
+        if fact.kind == "person":
+            return False  # "la présidente de la Région Bretagne" is nobody of another place or of none
         if fact.kind == "figure" or fact.place is not None or carried:
             return False  # the figure of another place, or of no place at all
         # A fact with no place (a definition, a person): ruled out only by a place the base
