@@ -9,7 +9,7 @@ PIP_INSTALL := $(BIN)/pip install --quiet -c constraints.txt
 KNOWLEDGE := $(shell find knowledge -type f 2>/dev/null)
 SOURCES := $(shell find src bot -name '*.py' 2>/dev/null)
 
-.PHONY: run test bench lint build browse clean editable eval-generalization
+.PHONY: run test bench lint build browse clean editable eval-generalization eval-fresh
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,14 @@ eval-generalization: editable
 	$(BIN)/qa build --knowledge knowledge --knowledge $(GENERALIZATION) --output "$$tmp/facts.db" >/dev/null && \
 	$(PYTHON) ../shared/eval/score.py ../shared/eval/generalization/questions.jsonl \
 		--cmd "$(BIN)/qa ask --jsonl --facts $$tmp/facts.db" | tail -n 1
+
+# Our own fresh corpora of fictional documents (tests/fixtures/fresh, fresh2), each answered
+# from knowledge/ plus its curated fixture: a measure on documents the engine was not built from.
+eval-fresh: editable
+	@for corpus in fresh fresh2; do tmp=$$(mktemp -d) && \
+	$(BIN)/qa build --knowledge knowledge --knowledge tests/fixtures/$$corpus/knowledge --output "$$tmp/facts.db" >/dev/null && \
+	printf '%s: ' $$corpus && $(PYTHON) ../shared/eval/score.py tests/fixtures/$$corpus/questions.jsonl \
+		--cmd "$(BIN)/qa ask --jsonl --facts $$tmp/facts.db" | tail -n 1; rm -rf "$$tmp"; done
 
 bench: editable
 	$(BIN)/python -m benchmarks
