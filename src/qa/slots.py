@@ -45,6 +45,8 @@ class Slots:
             return "year"
         if reading.kinds and self._wrong_kind(fact, query):
             return "kind"
+        if query.any_places and fact.kind == "figure" and fact.place and fact.place not in query.any_places:
+            return "place"  # "dans la région", several regions known: a région's figure, not a département's
         scoped = query.places and (not query.places_carried or fact.kind == "figure" or fact.place is not None
                                    or not any(p in self._known for p in query.places))
         if scoped and not self._place_fits(fact, query.places, carried=query.places_carried):
