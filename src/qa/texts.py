@@ -13,7 +13,6 @@ ABOUT = (
     "en citant la phrase et le document d’où vient chaque chiffre."
 )
 CAN_ANSWER = "Je peux vous répondre sur {topics}."
-TRY = "Essayez par exemple : « {example} »"
 THANKS = "Avec plaisir ! N’hésitez pas si vous avez une autre question."
 BYE = "Au revoir, et à bientôt !"
 ENGLISH = "Je réponds en français uniquement : posez votre question en français, par exemple « {example} »."
