@@ -16,6 +16,8 @@ from __future__ import annotations
 import html
 import re
 
+from qa.textsize import MAX_MESSAGE, cut_units, shown, utf16_length
+
 __all__ = [
     "MAX_CALLBACK_ANSWER",
     "MAX_CALLBACK_BYTES",
@@ -27,20 +29,13 @@ __all__ = [
     "split_html",
 ]
 
-MAX_MESSAGE = 4096
 MAX_CALLBACK_BYTES = 64
 MAX_CALLBACK_ANSWER = 200
 ELLIPSIS = "…"
 _TAG = re.compile(r"<(/?)([a-zA-Z-]+)[^>]*>")
 
 
-def plain(markup: str) -> str:
-    """The text Telegram shows for a snippet of our HTML (tags dropped, entities decoded)."""
-    return html.unescape(_TAG.sub("", markup))
-
-
-def utf16_length(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
+plain = shown  # the text Telegram shows for a snippet of our HTML
 
 
 def message_length(markup: str) -> int:
@@ -56,18 +51,7 @@ def callback_answer(text: str) -> str:
     """A callback answer's text, cut to Telegram's 200 characters if it is longer."""
     if utf16_length(text) <= MAX_CALLBACK_ANSWER:
         return text
-    return _cut(text, MAX_CALLBACK_ANSWER - 1) + ELLIPSIS
-
-
-def _cut(text: str, units: int) -> str:
-    """The longest prefix of `text` of at most `units` UTF-16 code units."""
-    out, used = [], 0
-    for ch in text:
-        used += utf16_length(ch)
-        if used > units:
-            break
-        out.append(ch)
-    return "".join(out)
+    return cut_units(text, MAX_CALLBACK_ANSWER - 1) + ELLIPSIS
 
 
 def _blocks(markup: str) -> list[str]:
@@ -90,7 +74,7 @@ def _hard_split(block: str, limit: int) -> list[str]:
     """A block longer than a message: its plain text, cut between words, escaped again."""
     text, parts = plain(block), []
     while utf16_length(text) > limit:
-        head = _cut(text, limit)
+        head = cut_units(text, limit)
         cut = head.rfind(" ", limit // 2)
         head = head[:cut] if cut > 0 else head
         parts.append(html.escape(head.rstrip(), quote=False))

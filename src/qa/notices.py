@@ -21,10 +21,10 @@ from dataclasses import dataclass
 
 from .records import Fact, Source, Topic
 from .render import french_numbers
+from .textsize import MAX_MESSAGE, cut_units, shown_length, utf16_length
 
 __all__ = ["MAX_MESSAGE", "Notice", "digest_text", "notice_text", "shown_length", "topic_label"]
 
-MAX_MESSAGE = 4096  # Telegram's limit for one message
 # Bounds of one notice's parts, so that a notice alone always fits with its head and footer.
 MAX_QUOTE = 1200
 MAX_ANSWER = 600
@@ -63,7 +63,6 @@ class Notice:
     summary: str  # plain, one line: what `qa publish --dry-run` lists
 
 
-_TAG = re.compile(r"<[^<>]*>")
 _BREAKS = re.compile(r"[ \t\r\n]+")
 
 
@@ -71,29 +70,13 @@ def _escape(text: str) -> str:
     return html.escape(text, quote=False)  # text between tags: only <, > and & matter
 
 
-def _units(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def shown_length(markup: str) -> int:
-    """What Telegram counts against its limit: the text shown (tags dropped, entities
-    decoded), in UTF-16 units (an emoji counts twice)."""
-    return _units(html.unescape(_TAG.sub("", markup)))
-
-
 def _cut(text: str, limit: int) -> str:
     """`text` on one line, at most `limit` UTF-16 units, "…" ending a cut one. (Not
     `str.split`: it would turn the narrow no-break spaces of "3 616" into plain ones.)"""
     text = _BREAKS.sub(" ", text).strip()
-    if _units(text) <= limit:
+    if utf16_length(text) <= limit:
         return text
-    out, used = [], 1
-    for ch in text:
-        used += _units(ch)
-        if used > limit:
-            break
-        out.append(ch)
-    return "".join(out).rstrip() + "…"
+    return cut_units(text, limit - 1).rstrip() + "…"
 
 
 def topic_label(topic: Topic, item: Fact | None = None) -> str:
