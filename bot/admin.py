@@ -22,19 +22,28 @@ from .common import is_bot_admin, say, state_of, topics_of, what
 from .handlers import command
 from .limits import MAX_MESSAGE, message_length
 from .services import Ctx
+from .state import AsyncState
 
 __all__ = ["announce", "handlers", "stats"]
 
 
-async def announce(update: Update, context: Ctx) -> None:
-    message, state = update.effective_message, state_of(context)
-    if message is None:
-        return
+async def _admin_state(update: Update, context: Ctx) -> AsyncState | None:
+    """The state store for an admin command; None (with the reason said) otherwise."""
+    state = state_of(context)
     if not is_bot_admin(update, context):
         await say(update, context, texts.ADMIN_ONLY)
-        return
+        return None
     if state is None:
         await say(update, context, texts.SUB_UNAVAILABLE)
+    return state
+
+
+async def announce(update: Update, context: Ctx) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    state = await _admin_state(update, context)
+    if state is None:
         return
     # text_html keeps the admin's bold and links, escaped; the command and topic are plain words.
     parts = (message.text_html or "").split(maxsplit=2)
@@ -57,12 +66,8 @@ async def announce(update: Update, context: Ctx) -> None:
 
 
 async def stats(update: Update, context: Ctx) -> None:
-    state = state_of(context)
-    if not is_bot_admin(update, context):
-        await say(update, context, texts.ADMIN_ONLY)
-        return
+    state = await _admin_state(update, context)
     if state is None:
-        await say(update, context, texts.SUB_UNAVAILABLE)
         return
     s = await state.stats(days=7)
     topics = topics_of(context)
