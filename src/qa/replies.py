@@ -42,12 +42,15 @@ class Replies:
         self.lexicon = lexicon
         self.places = lexicon.places
         self.index = index
-        self._items: dict[str, list[Fact]] = {}
+        self.items: dict[str, list[Fact]] = {}
         for fact in facts.values():
             if fact.kind == "item" and fact.list_id:
-                self._items.setdefault(fact.list_id, []).append(fact)
-        for items in self._items.values():
+                self.items.setdefault(fact.list_id, []).append(fact)
+        for items in self.items.values():
             items.sort(key=lambda f: f.n or 0)
+        # Read by every unknown reply: computed once here, never by scanning the base per question.
+        self.people = tuple(f for f in facts.values() if f.kind == "person")
+        self.figure_places = frozenset(f.place for f in facts.values() if f.kind == "figure" and f.place)
         years = sorted({f.year for f in facts.values() if f.year and f.kind == "figure"})
         self.known_years = _join([str(y) for y in years]) if years else ""
         self.known_years_list = [str(y) for y in years]
@@ -142,7 +145,7 @@ class Replies:
         lines = [Line(self._shown(fact) + (f" ({scope})" if scope else ""), fact)]
         if fact.kind == "list":  # each item by its title; its whole sentence is in the quotes below
             noun = (fact.noun or "").capitalize()
-            items = self._items.get(fact.id, [])
+            items = self.items.get(fact.id, [])
             lines += [Line(f"{noun} {item.n} : {french_numbers(item.value)}", item) for item in items]
         if fact.kind == "contact":
             title = self.documents[fact.document_id].title
@@ -172,7 +175,7 @@ class Replies:
             scope = self.scope(fact, place=False)
             place = self.places.label(fact.place) if fact.place else ""
             lines.append(Line(f"{place} : {french_numbers(fact.answer)}" + (f" ({scope})" if scope else ""), fact))
-        items = tuple(i for f in facts if f.kind == "list" for i in self._items.get(f.id, []))
+        items = tuple(i for f in facts if f.kind == "list" for i in self.items.get(f.id, []))
         cited = (*facts, *items, *decision.mentions)
         suggestions = [self.suggest(self.facts[r]) for f in facts for r in f.related if r in self.facts]
         return _Reply(tuple(lines), cited, tuple(dict.fromkeys(suggestions))[:4])

@@ -164,7 +164,7 @@ class Decider:
             if role_ok and (not bodies or sym.entity(fact.subject) in bodies):
                 return Decision(status="answered", facts=(fact,), confidence=1.0, verdict="oui")
         holders = tuple(
-            f for f in self.facts.values() if f.kind == "person" and query.role is not None
+            f for facts in self.people.values() for f in facts if query.role is not None
             and self.lexicon.role_matches(query.role, f.role) and sym.entity(f.subject) in bodies
         )
         return Decision(status="answered", facts=(held[0], *holders[:1]), confidence=1.0, verdict="non")
@@ -217,7 +217,7 @@ class Decider:
     def _person_elsewhere(self, previous: Fact, query: Query) -> Decision | None:
         """"et celui de la Bretagne ?" after a president: the same role of the most alike body."""
         places = query.places or query.any_places
-        same = [f for f in self.facts.values() if f.kind == "person" and f.role == previous.role
+        same = [f for facts in self.people.values() for f in facts if f.role == previous.role
                 and f.id != previous.id and (f.place in places or f.subject in places)]
         if not same:
             return None

@@ -34,7 +34,7 @@ def explain(r: Replies, query: Query, decision: Decision) -> tuple[list[str], li
         return [texts.UNKNOWN_UNSETTLED], near[:1], suggestions
     if reason == "item" and near:
         head = near[0]
-        count = len([f for f in r.facts.values() if f.kind == "item" and f.list_id == head.id])
+        count = len(r.items.get(head.id, []))
         noun = head.noun or ""
         line = texts.UNKNOWN_ITEM.format(title=head.attribute[:1].upper() + head.attribute[1:], count=count,
                                          noun=noun + ("s" if count > 1 and not noun.endswith("s") else ""),
@@ -54,7 +54,7 @@ def explain(r: Replies, query: Query, decision: Decision) -> tuple[list[str], li
     if reason == "subject" and near:
         return _subject(r, query, near), [], suggestions
     if reason in ("role", "entity") or (query.role and not near):
-        people = [f for f in r.facts.values() if f.kind == "person" and (
+        people = [f for f in r.people if (
             any(sym.entity(f.subject) == e for e in query.entities) or (query.places and f.place in query.places))]
         return _role(r, query), [], [r.suggest(f) for f in people[:3]] or suggestions
     if reading.unknown:
@@ -88,8 +88,7 @@ def _place(r: Replies, query: Query, near: list[Fact]) -> list[str]:
     others = [f.place for f in near if f.place and f.place != asked]
     if others:
         return [texts.UNKNOWN_PLACE_ONLY.format(place=the, other=_join([places.the(p) for p in others]))]
-    figures_here = any(f.place == asked for f in r.facts.values() if f.kind == "figure")
-    if figures_here:  # the place has figures, not this one
+    if asked in r.figure_places:  # the place has figures, not this one
         return [texts.UNKNOWN_PLACE_TOPIC.format(place=the)]
     return [texts.UNKNOWN_PLACE_NONE.format(place=the)]
 
