@@ -22,10 +22,6 @@ class Places:
             for key, p in table.items()
         }
         self.authority: dict[str, str] = {k: str(p["authority"]) for k, p in table.items() if p.get("authority")}
-        self._children: dict[str, list[str]] = {}
-        for place in self.by_id.values():
-            if place.parent:
-                self._children.setdefault(place.parent, []).append(place.id)
         self.with_facts: frozenset[str] = frozenset()
 
     def __contains__(self, key: object) -> bool:
@@ -72,11 +68,3 @@ class Places:
     def learn_facts(self, places: Iterable[str | None]) -> None:
         """Record which places the base has facts for (read when the engine loads)."""
         self.with_facts = frozenset(p for p in places if p)
-
-    def broadest(self, keys: Iterable[str]) -> list[str]:
-        """`keys` with the broadest first: a region before its départements."""
-        return sorted(set(keys), key=lambda k: (self.depth(k), k))
-
-    def sub_places(self, key: str, among: Iterable[str]) -> list[str]:
-        """Those of `among` that lie inside `key`."""
-        return [p for p in among if self.contains(key, p)]

@@ -220,7 +220,7 @@ def read(lexicon: Lexicon, question: str, *, list_nouns: frozenset[str] = frozen
     asks = _asks(question, normalized)
     if check is not None and asks and check != "or":
         check = None  # "qu'a-t-il dit ?", "quel pourcentage avaient moins de 30 ans ?" ask; they do not check
-    persons = [c for c in concepts if sym.is_entity(c) and lexicon.entity_kinds.get(c[1:]) == "person"]
+    persons = [c for c in concepts if sym.is_entity(c) and lexicon.entity_kinds.get(sym.entity_key(c)) == "person"]
     states = bool(_STATES.search(free)) and question.rstrip().endswith("?") and not asks
     if check is None and not asks and not kinds - {"what"} and (states or (persons and (role or len(persons) < len(
             [c for c in concepts if sym.is_entity(c)])))) and (states or question.rstrip().endswith("?")):

@@ -15,18 +15,12 @@ from dataclasses import dataclass
 
 from .records import Document, Fact, Source
 
-__all__ = ["MAX_REPLY", "Line", "Rendered", "format_number", "french_numbers", "render", "source_of"]
+__all__ = ["MAX_REPLY", "Line", "Rendered", "french_numbers", "render", "source_of"]
 
 NNBSP = "\u202f"  # narrow no-break space, the French thousands separator
 MAX_REPLY = 4000  # Telegram's limit is 4 096 characters: keep a margin for the bot's own markup
 MAX_QUOTE = 600  # a quote longer than this is cut (with "…") when a reply would be too long
 _GROUPED = re.compile(r"(?<![\d,.])\d{1,3}(?: \d{3})+(?![\d])")
-
-
-def format_number(value: float) -> str:
-    """12345.6 -> '12 345,6' with narrow no-break spaces."""
-    text = f"{value:,.1f}" if value != int(value) else f"{int(value):,}"
-    return text.replace(",", NNBSP).replace(".", ",")
 
 
 def french_numbers(text: str) -> str:

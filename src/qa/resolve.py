@@ -8,6 +8,7 @@ Nothing here knows a document: places come from the hierarchy, lists from the ba
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from . import symbols as sym
 from .lexicon import Lexicon
@@ -20,12 +21,12 @@ __all__ = ["Resolver", "Shared"]
 FOLLOWUP_WEIGHT = 0.5  # weight of the previous question's concepts in a follow-up
 
 
+@dataclass(frozen=True)
 class Shared:
     """Slots that one question of a message lends to its siblings ("neufs et réhabilités en 2020")."""
 
-    def __init__(self, years: tuple[int, ...] = (), places: tuple[str, ...] = ()) -> None:
-        self.years = years
-        self.places = places
+    years: tuple[int, ...] = ()
+    places: tuple[str, ...] = ()
 
 
 class Resolver:
@@ -63,7 +64,7 @@ class Resolver:
 
     def _venues(self, places: tuple[str, ...], entities: tuple[str, ...]) -> tuple[str, ...]:
         """Drop the places that are only the venue of an event named ("la convention de Vierzon")."""
-        venues = {self.lexicon.entity_places.get(e[1:]) for e in entities}
+        venues = {self.lexicon.entity_places.get(sym.entity_key(e)) for e in entities}
         return tuple(p for p in places if p not in venues or p in self.places.with_facts)
 
     def _local(self, entities: tuple[str, ...], concepts: dict[str, float], places: tuple[str, ...],

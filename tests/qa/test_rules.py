@@ -594,14 +594,10 @@ def test_places_of_kind(places: Places, place: str, kind: str, expected: str | N
     assert places.of_kind(place, kind) == expected
 
 
-def test_places_broadest_first(places: Places) -> None:
-    assert places.broadest(["corbevaux", "ostrevan", "valombrie", "ostrevan"]) == ["valombrie", "ostrevan", "corbevaux"]
-
-
-def test_places_contains_and_sub_places(places: Places) -> None:
+def test_places_contains_and_depth(places: Places) -> None:
     assert places.contains("valombrie", "corbevaux") and not places.contains("corbevaux", "valombrie")
     assert not places.contains("norlande", "ostrevan")
-    assert places.sub_places("valombrie", ["ostrevan", "brisemer", "corbevaux"]) == ["ostrevan", "corbevaux"]
+    assert places.depth("valombrie") < places.depth("ostrevan") < places.depth("corbevaux")
 
 
 def test_places_labels_with_their_article(places: Places) -> None:
