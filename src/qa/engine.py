@@ -29,6 +29,7 @@ from .segment import REQUEST, parts, question_tail, split_and, two_asks
 __all__ = ["Engine"]
 
 MAX_QUESTIONS = 3  # questions answered in one message
+READINGS_KEPT = 5_000
 SPLIT_COVER = 0.75  # an answer that explains less of "X et Y ?" than this: try X and Y apart
 
 
@@ -59,6 +60,7 @@ class Engine:
         self.replies = Replies(documents, self._facts, lexicon, self.index)
         self._list_nouns = frozenset(self.resolver.nouns)
         self._topics = self._make_topics()
+        self._readings: dict[str, Reading] = {}
 
     # ----------------------------------------------------------------- loading
     @classmethod
@@ -115,7 +117,19 @@ class Engine:
 
     # --------------------------------------------------------------- answering
     def read(self, text: str) -> Reading:
-        return read(self.lexicon, text, list_nouns=self._list_nouns)
+        """`text` read into slots; a message's parts are read more than once (whole, part,
+        split), so readings are kept (bounded: a flood of distinct texts cannot grow it)."""
+        found = self._readings.get(text)
+        if found is None:
+            if len(self._readings) > READINGS_KEPT:
+                self._readings.clear()
+            found = self._readings[text] = read(self.lexicon, text, list_nouns=self._list_nouns)
+        return found
+
+    def forget_readings(self) -> None:
+        """Empty every cache of the reading (benchmarks time questions read from scratch)."""
+        self._readings.clear()
+        self.lexicon.forget()
 
     def answer_fact(self, fact_id: str, context: Context | None = None) -> Answer:
         """Answer one fact directly (a clarification button); KeyError if it does not exist."""

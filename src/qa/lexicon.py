@@ -161,6 +161,11 @@ class Lexicon:
             if len(w) >= 4 and w.isalpha():
                 self._by_initial.setdefault(w[0], []).append(w)
 
+    def forget(self) -> None:
+        """Empty the normaliser's and the corrector's caches."""
+        self.normalize.forget()
+        self._corrections.clear()
+
     def is_common(self, word: str) -> bool:
         """A frequent French word: around a question it is chatter ("j'aurais besoin", "je confirme")."""
         return word in self._common

@@ -128,6 +128,9 @@ class Normalizer:
         text = _NOT_TOKEN.sub(" ", text)
         return _LONE_POINT.sub(" ", text)
 
+    def forget(self) -> None:
+        self._cache.clear()
+
     def __call__(self, text: str) -> str:
         cached = self._cache.get(text)
         if cached is not None:
