@@ -60,11 +60,18 @@ class Decider:
         self.places = lexicon.places
         self.resolver = resolver
         self.slots = Slots(index, lexicon)
-        self.figures = tuple(f for f in facts.values() if f.kind == "figure")
         self.by_metric: dict[str, list[Fact]] = {}
-        for fact in self.figures:
+        self.by_place: dict[str, list[Fact]] = {}
+        self.by_year: dict[int, list[Fact]] = {}
+        for fact in facts.values():
+            if fact.kind != "figure":
+                continue
             if fact.metric:
                 self.by_metric.setdefault(fact.metric, []).append(fact)
+            if fact.place:
+                self.by_place.setdefault(fact.place, []).append(fact)
+            if fact.year:
+                self.by_year.setdefault(fact.year, []).append(fact)
         self.people: dict[str, list[Fact]] = {}
         for fact in facts.values():
             if fact.kind == "person" and fact.person:
@@ -232,9 +239,13 @@ class Decider:
         """"Cher" or "chiffres 2019" alone: offer what the base holds for these slots."""
         if query.concepts:
             return None
-        offered = tuple(f for f in self.figures if (not query.places or f.place in query.places)
-                        and (not query.years or f.year in query.years))
-        if (query.places or query.years) and offered:
+        if not (query.places or query.years):
+            return Decision(status="unknown", reason="empty")
+        # Only the figures of the places (else of the years) named: a large base is never scanned.
+        pool = ([f for p in query.places for f in self.by_place.get(p, [])] if query.places
+                else [f for y in query.years for f in self.by_year.get(y, [])])
+        offered = tuple(f for f in pool if not query.years or f.year in query.years)
+        if offered:
             return Decision(status="clarify", facts=offered[:CLARIFY_MAX], confidence=0.5)
         reason: Reason = "place" if query.places else "year" if query.years else "empty"
         return Decision(status="unknown", reason=reason)
